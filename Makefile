@@ -1,0 +1,32 @@
+# Two commands on a fresh machine with only python3:
+#   make demo   plan the built-in Zhoushan week (joint and separate) and print the summary
+#   make test   run the whole test suite (and ruff)
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench-quick clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/islandroute network show --network zhoushan
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run_quick.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
