@@ -176,12 +176,17 @@ class Vehicle(Frozen):
 
 
 class ServiceRules(Frozen):
-    """Rules of the week: working days, default visits, allowed patterns, delivery split."""
+    """Rules of the week: working days, default visits, allowed patterns, delivery split.
+
+    ``hub_dispatch`` is when parcels leave a hub each day for depots that no road joins
+    to a hub (they go by boat and the island's vehicle waits for them).
+    """
 
     service_days: tuple[str, ...] | None = None
     min_visits: int = Field(default=3, ge=1)
     max_consecutive: int = Field(default=2, ge=1)
     split: DeliverySplit = "since_last_visit"
+    hub_dispatch: ClockMinute = 360
 
 
 class Network(Frozen):
@@ -258,6 +263,12 @@ class Network(Frozen):
             self.days, self.service_days, station.min_visits, self.rules.max_consecutive
         )
 
+    def graph(self) -> Any:
+        """The network as a networkx ``MultiDiGraph`` (roads both ways, ferries one way)."""
+        from islandroute.model.graph import network_graph
+
+        return network_graph(self)
+
     def replace(self, **update: Any) -> Network:
         """A validated copy with some fields replaced (the model is immutable)."""
         data = self.model_dump(by_alias=True, exclude_defaults=False)
@@ -274,26 +285,26 @@ class Network(Frozen):
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Network:
         """Read a network (exchange document or full model dump), naming any fault."""
-        from islandroute.io.exchange import network_from_doc
+        from islandroute.model.exchange import network_from_doc
 
         return network_from_doc(doc)
 
     @classmethod
     def from_json(cls, path_or_text: str) -> Network:
         """Read a network JSON file (or JSON text)."""
-        from islandroute.io.exchange import read_network
+        from islandroute.model.exchange import read_network
 
         return read_network(path_or_text)
 
     def to_dict(self) -> dict[str, Any]:
         """The exchange document (``islandroute.network/1``) with islandroute's extra fields."""
-        from islandroute.io.exchange import network_to_doc
+        from islandroute.model.exchange import network_to_doc
 
         return network_to_doc(self)
 
     def to_json(self, path: str | None = None, indent: int = 1) -> str:
         """The exchange document as JSON text; written to ``path`` when given."""
-        from islandroute.io.exchange import dumps
+        from islandroute.model.exchange import dumps
 
         text = dumps(self.to_dict(), indent=indent)
         if path:

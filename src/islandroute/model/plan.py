@@ -98,13 +98,13 @@ class Plan(Frozen):
 
     def to_dict(self) -> dict[str, Any]:
         """The plan exchange document (``islandroute.plan/1``)."""
-        from islandroute.io.exchange import plan_to_doc
+        from islandroute.model.exchange import plan_to_doc
 
         return plan_to_doc(self)
 
     def to_json(self, path: str | None = None, indent: int = 1) -> str:
         """The plan document as JSON text; written to ``path`` when given."""
-        from islandroute.io.exchange import dumps
+        from islandroute.model.exchange import dumps
 
         text = dumps(self.to_dict(), indent=indent)
         if path:
@@ -115,7 +115,7 @@ class Plan(Frozen):
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Plan:
         """Read a plan document back (KPIs as far as the document carries them)."""
-        from islandroute.io.exchange import plan_from_doc
+        from islandroute.model.exchange import plan_from_doc
 
         return plan_from_doc(doc)
 

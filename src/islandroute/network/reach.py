@@ -1,0 +1,308 @@
+"""Which vehicle can serve which station on which day, and why a station cannot be served.
+
+A vehicle leaves its depot once its parcels are there (at once where a road joins the
+depot to a hub; else when the boat from the hub arrives), drives roads and rides
+vehicle ferries at their departures, and is home by the end of its shift the same day.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from islandroute.errors import Problem
+from islandroute.model.network import Network, Station, Vehicle
+from islandroute.network.travel import Travel
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Access:
+    """One vehicle class on one day: when it can leave, reach and leave every station."""
+
+    ready: float
+    arrive: np.ndarray
+    leave: np.ndarray
+    parcel_fare: float = 0.0
+
+    def servable(self, open_: np.ndarray, service: np.ndarray) -> np.ndarray:
+        """Stations this vehicle can visit inside their opening hours and be home in time."""
+        start = np.maximum(self.arrive, open_[:, 0])
+        return (self.arrive <= open_[:, 1]) & (start + service <= self.leave) & np.isfinite(
+            self.arrive
+        )
+
+
+class Reach:
+    """Per-vehicle, per-day access to the stations of a network (computed lazily, cached)."""
+
+    def __init__(self, net: Network, travel: Travel | None = None) -> None:
+        self.net = net
+        self.travel = travel or Travel(net)
+        self.stations: list[Station] = list(net.stations)
+        self.st_rows = np.array([self.travel.i(s.node) for s in self.stations], dtype=np.int64)
+        self.open = np.array([s.open for s in self.stations], dtype=float).reshape(-1, 2)
+        self.service = np.array([s.service_minutes for s in self.stations], dtype=float)
+        self._cache: dict[tuple[str, tuple[int, int], int, bool], Access | None] = {}
+
+    @cached_property
+    def hubs(self) -> list[str]:
+        return [n.id for n in self.net.nodes if n.kind == "hub"]
+
+    def works_on(self, v: Vehicle, day: str) -> bool:
+        return day in (v.days if v.days is not None else self.net.service_days)
+
+    def access(self, v: Vehicle, day: str, *, timed: bool = True) -> Access | None:
+        """When ``v`` can be at each station on ``day`` (None if it cannot work that day).
+
+        With ``timed=False`` ferries are taken as running at any time of any day the
+        line runs at all: reach in space only, for diagnosis.
+        """
+        if not self.works_on(v, day):
+            return None
+        key = (v.depot, v.shift, self.net.days.index(day), timed)
+        if key not in self._cache:
+            self._cache[key] = self._access(v, day, timed)
+        return self._cache[key]
+
+    def servable(self, v: Vehicle, day: str) -> np.ndarray:
+        """Boolean per station: ``v`` can serve it on ``day`` within all time rules."""
+        acc = self.access(v, day)
+        if acc is None:
+            return np.zeros(len(self.stations), dtype=bool)
+        return acc.servable(self.open, self.service)
+
+    # ---- searches -------------------------------------------------------------------
+    def parcels_ready(self, depot: str, day: int) -> tuple[float, float]:
+        """When the day's parcels reach ``depot`` and the boat fare per parcel on the way."""
+        t = self.travel
+        if not self.hubs or any(t.zone_of(h) == t.zone_of(depot) for h in self.hubs):
+            return 0.0, 0.0
+        best: tuple[float, float] = (INF, 0.0)
+        for h in self.hubs:
+            j = t.earliest_arrival(
+                h, depot, self.net.days[day], self.net.rules.hub_dispatch,
+                vehicle=False, max_days=1,
+            )
+            if j is not None and j.arrive < best[0]:
+                fares = sum(
+                    t.net.ferry_by_id[hp.ferry].fare_parcel for hp in j.hops if hp.ferry
+                )
+                best = (j.arrive, fares)
+        return best
+
+    def _places(self, depot: str) -> list[str]:
+        return list(dict.fromkeys([depot, *self.travel.piers]))
+
+    def _access(self, v: Vehicle, day: str, timed: bool) -> Access | None:
+        t = self.travel
+        di = self.net.days.index(day)
+        ready, fare = self.parcels_ready(v.depot, di)
+        ready = max(ready, float(v.shift[0]))
+        if not math.isfinite(ready) or ready > v.shift[1]:
+            return None
+        places = self._places(v.depot)
+        fwd = self._forward(v.depot, places, di, ready, v.shift[1], timed)
+        bwd = self._backward(v.depot, places, di, float(v.shift[1]), v.shift[0], timed)
+        arrive = np.full(len(self.stations), INF)
+        leave = np.full(len(self.stations), -INF)
+        for p, tp in fwd.items():
+            arrive = np.minimum(arrive, tp + t.minutes[t.i(p), self.st_rows])
+        for p, tp in bwd.items():
+            leave = np.maximum(leave, tp - t.minutes[self.st_rows, t.i(p)])
+        return Access(ready, arrive, leave, fare)
+
+    def _forward(
+        self, src: str, places: list[str], day: int, start: float, end: float, timed: bool
+    ) -> dict[str, float]:
+        """Earliest arrival at each place, same day, vehicle ferries only."""
+        t = self.travel
+        best = {src: start}
+        heap = [(start, src)]
+        done: set[str] = set()
+        while heap:
+            tu, u = heapq.heappop(heap)
+            if u in done:
+                continue
+            done.add(u)
+            iu = t.i(u)
+            moves = [(p, tu + t.minutes[iu, t.i(p)]) for p in places if p not in done]
+            for f in t.ferries_from.get(u, []):
+                if not f.vehicles:
+                    continue
+                if timed:
+                    dep = t.next_departure(f, day, tu, 1)
+                elif f.departures.get(self.net.days[day]):
+                    dep = tu
+                else:
+                    dep = None
+                if dep is not None:
+                    moves.append((f.to, dep + f.minutes))
+            for p, tp in moves:
+                if tp <= end and tp < best.get(p, INF):
+                    best[p] = tp
+                    heapq.heappush(heap, (tp, p))
+        return best
+
+    def _backward(
+        self, dst: str, places: list[str], day: int, deadline: float, earliest: float,
+        timed: bool,
+    ) -> dict[str, float]:
+        """Latest departure from each place that still reaches ``dst`` by ``deadline``."""
+        t = self.travel
+        best = {dst: deadline}
+        heap = [(-deadline, dst)]
+        done: set[str] = set()
+        while heap:
+            neg, v = heapq.heappop(heap)
+            tv = -neg
+            if v in done:
+                continue
+            done.add(v)
+            iv = t.i(v)
+            moves = [(p, tv - t.minutes[t.i(p), iv]) for p in places if p not in done]
+            for f in t.ferries_to.get(v, []):
+                if not f.vehicles:
+                    continue
+                if timed:
+                    dep = t.prev_departure(f, day, tv - f.minutes)
+                elif f.departures.get(self.net.days[day]):
+                    dep = tv - f.minutes
+                else:
+                    dep = None
+                if dep is not None:
+                    moves.append((f.from_, dep))
+            for p, tp in moves:
+                if tp >= earliest and tp > best.get(p, -INF):
+                    best[p] = tp
+                    heapq.heappush(heap, (-tp, p))
+        return best
+
+
+def visit_load(net: Network, st: Station, carrier: str) -> int:
+    """The fewest parcels the largest visit of a carrier at a station can carry."""
+    w = st.demand.get(carrier, 0) + st.pickup.get(carrier, 0)
+    return math.ceil(w / max(1, st.min_visits))
+
+
+def diagnose(
+    net: Network, reach: Reach, mode: str = "joint", carriers: list[str] | None = None
+) -> list[Problem]:
+    """Why stations cannot be served as asked: reach, visit days, opening hours, capacity.
+
+    ``joint``: any vehicle may serve any carrier; ``separate``: a carrier's parcels ride
+    only its own vehicles. Returns one problem per station and rule; empty when every
+    station can be planned.
+    """
+    problems: list[Problem] = []
+    days = list(net.service_days)
+    carriers = carriers if carriers is not None else list(net.carrier_ids)
+    owners: dict[str | None, list[Vehicle]] = {}
+    for v in net.vehicles:
+        owners.setdefault(v.carrier, []).append(v)
+
+    def fleet_for(carrier: str) -> list[Vehicle]:
+        return list(net.vehicles) if mode == "joint" else owners.get(carrier, [])
+
+    groups: dict[tuple[str, ...], list[Vehicle]] = {}
+    for c in carriers:
+        key = ("*",) if mode == "joint" else (c,)
+        groups.setdefault(key, fleet_for(c))
+    served: dict[tuple[str, ...], np.ndarray] = {}
+    spatial: dict[tuple[str, ...], np.ndarray] = {}
+    for key, fleet in groups.items():
+        ok = np.zeros((len(reach.stations), len(days)), dtype=bool)
+        sp = np.zeros(len(reach.stations), dtype=bool)
+        for v in fleet:
+            for k, d in enumerate(days):
+                ok[:, k] |= reach.servable(v, d)
+                acc = reach.access(v, d, timed=False)
+                if acc is not None:
+                    sp |= np.isfinite(acc.arrive) & np.isfinite(acc.leave)
+        served[key], spatial[key] = ok, sp
+
+    for si, st in enumerate(reach.stations):
+        obj = f"station {st.node!r}"
+        for c in carriers:
+            if st.demand.get(c, 0) + st.pickup.get(c, 0) <= 0:
+                continue
+            key = ("*",) if mode == "joint" else (c,)
+            who = "any vehicle" if mode == "joint" else f"{c}'s own vehicles"
+            fleet = groups[key]
+            ok_days = [d for k, d in enumerate(days) if served[key][si, k]]
+            if not fleet:
+                problems.append(Problem(obj, "reach", f"carrier {c!r} has no vehicle"))
+            elif not spatial[key][si]:
+                problems.append(Problem(
+                    obj, "reach",
+                    f"{who} cannot reach it (no road, bridge or vehicle ferry from a depot, "
+                    f"and no vehicle based on island {net.node_by_id[st.node].island!r})",
+                ))
+            elif not ok_days:
+                problems.append(Problem(
+                    obj, "open",
+                    f"opening hours {list(st.open)} fit no shift of {who} once ferry "
+                    "timetables and the way home are counted",
+                ))
+            elif len(ok_days) < st.min_visits or not any(
+                set(p) <= set(ok_days) for p in net.allowed_patterns(st)
+            ):
+                problems.append(Problem(
+                    obj, "min_visits",
+                    f"needs {st.min_visits} visits a week but {who} can serve it only on "
+                    f"{', '.join(ok_days)} (ferry days or shifts) in an allowed pattern",
+                ))
+            elif mode != "joint":
+                need = visit_load(net, st, c)
+                cap = max(
+                    (v.capacity for v in fleet
+                     if any(reach.servable(v, d)[si] for d in ok_days)),
+                    default=0,
+                )
+                if need > cap:
+                    problems.append(Problem(
+                        obj, f"demand.{c}",
+                        f"a visit carries at least {need} parcels of {c} but the largest "
+                        f"vehicle of {who} that can reach it holds {cap}",
+                    ))
+            if mode == "joint":
+                break
+    if mode == "joint":
+        problems += _joint_capacity(net, reach, served[("*",)], days)
+    return problems
+
+
+def _joint_capacity(
+    net: Network, reach: Reach, served: np.ndarray, days: list[str]
+) -> list[Problem]:
+    """In joint mode a visit may split by carrier over vehicles, but no carrier's part may
+    exceed the largest vehicle that reaches the station."""
+    out = []
+    for si, st in enumerate(reach.stations):
+        if not served[si].any():
+            continue
+        ok_days = [d for k, d in enumerate(days) if served[si, k]]
+        cap = max(
+            (v.capacity for v in net.vehicles if any(reach.servable(v, d)[si] for d in ok_days)),
+            default=0,
+        )
+        for c in st.demand:
+            need = visit_load(net, st, c)
+            if need > cap:
+                out.append(Problem(
+                    f"station {st.node!r}", f"demand.{c}",
+                    f"a visit carries at least {need} parcels of {c} but the largest "
+                    f"vehicle that can reach it holds {cap}",
+                ))
+    return out
+
+
+def check_network(net: Network, travel: Travel | None = None) -> list[Problem]:
+    """Network-level checks beyond the model's: every station reachable and servable by
+    some vehicle (joint sense) on enough days, and no visit larger than every vehicle."""
+    return diagnose(net, Reach(net, travel), mode="joint")
