@@ -18,12 +18,12 @@ demo: $(STAMP)
 	$(BIN)/islandroute network show --network zhoushan
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/run_quick.py

@@ -111,6 +111,26 @@ def _is_count(x: Any) -> bool:
     return _is_num(x) and x >= 0 and float(x).is_integer()
 
 
+def _minute(x: Any) -> float | None:
+    """A minute after midnight from a number or an ``"HH:MM"`` string; None if neither."""
+    if _is_num(x):
+        return float(x)
+    if isinstance(x, str) and ":" in x:
+        hh, _, mm = x.strip().partition(":")
+        if hh.isdigit() and mm.isdigit():
+            return int(hh) * 60.0 + int(mm)
+    return None
+
+
+def _window(x: Any) -> tuple[float, float] | None:
+    """A ``[start, end]`` pair of minutes (shift or opening window); None if malformed."""
+    if isinstance(x, list | tuple) and len(x) == 2:
+        a, b = _minute(x[0]), _minute(x[1])
+        if a is not None and b is not None:
+            return a, b
+    return None
+
+
 def _tol(*xs: float, n: int = 1) -> float:
     """Tolerance for comparing values of this size (``n`` rounded terms summed)."""
     return REL_TOL * max([1.0, *(abs(x) for x in xs)]) + n * ABS_TOL
@@ -126,7 +146,7 @@ def _fmt(x: float) -> str:
 
 
 def _day_set(days: Iterable[str]) -> str:
-    return "{" + ", ".join(days) + "}"
+    return "{" + ", ".join(map(str, days)) + "}"
 
 
 class _RoadBounds:
@@ -175,38 +195,63 @@ class _RoadBounds:
         except (TypeError, ValueError):
             return math.inf
 
+    def _shortest(
+        self, matrix: csr_matrix, needs: dict[str, dict[str, float]]
+    ) -> dict[tuple[str, str], float]:
+        """Shortest distances origin -> target, searched only as far as the legs need.
+
+        ``needs[a][b]`` is the largest value a leg a->b claims; Dijkstra from ``a`` stops
+        beyond that (``limit=``), since only a shorter path can break the lower bound. A
+        pair left unreached is searched again without a limit, for the exact figure.
+        """
+        out: dict[tuple[str, str], float] = {}
+        if not self.has_roads:
+            return {(a, b): math.inf for a, tg in needs.items() for b in tg}
+        origins = sorted(needs, key=lambda a: max(needs[a].values()))
+        unreached: list[str] = []
+        for limited in (True, False):
+            todo, unreached = (origins, []) if limited else (unreached, [])
+            for start in range(0, len(todo), _CHUNK):
+                chunk = todo[start : start + _CHUNK]
+                idx = [self.index[a] for a in chunk]
+                limit = max(max(needs[a].values()) for a in chunk)
+                limit = limit + _tol(limit) + 1.0 if limited else np.inf
+                dist = dijkstra(matrix, directed=True, indices=idx, limit=limit)
+                for row, a in enumerate(chunk):
+                    for b in needs[a]:
+                        d = float(dist[row, self.index[b]])
+                        if math.isinf(d) and limited:
+                            unreached.append(a)
+                        out[(a, b)] = d
+            unreached = list(dict.fromkeys(unreached))
+            if not unreached:
+                break
+        return out
+
     def bounds(
-        self, pairs: Iterable[tuple[str, str]]
+        self, claims: Iterable[tuple[str, str, float, float]]
     ) -> dict[tuple[str, str], tuple[float, float]]:
-        """``(a, b) -> (min minutes, min km)``; ``inf`` when no road path joins them."""
+        """``(a, b) -> (min minutes, min km)`` for legs ``(a, b, minutes, km)``.
+
+        ``inf`` when no road path joins them. Exact wherever a leg could be too short.
+        """
         out: dict[tuple[str, str], tuple[float, float]] = {}
-        by_origin: dict[str, set[str]] = defaultdict(set)
-        for a, b in set(pairs):
+        need_t: dict[str, dict[str, float]] = defaultdict(dict)
+        need_k: dict[str, dict[str, float]] = defaultdict(dict)
+        for a, b, t, k in claims:
             if a == b:
                 out[(a, b)] = (0.0, 0.0)
-            else:
-                by_origin[a].add(b)
-        origins = list(by_origin)
-        if self.has_roads:
-            for start in range(0, len(origins), _CHUNK):
-                chunk = origins[start : start + _CHUNK]
-                idx = [self.index[a] for a in chunk]
-                dt = dijkstra(self.minutes, directed=True, indices=idx)
-                dk = dijkstra(self.km, directed=True, indices=idx)
-                for row, a in enumerate(chunk):
-                    for b in by_origin[a]:
-                        j = self.index[b]
-                        out[(a, b)] = (float(dt[row, j]), float(dk[row, j]))
-        else:
-            for a, targets in by_origin.items():
-                for b in targets:
-                    out[(a, b)] = (math.inf, math.inf)
-        if self.planar:
-            for a, targets in by_origin.items():
-                for b in targets:
-                    e = self._euclid(a, b)
-                    t, k = out[(a, b)]
-                    out[(a, b)] = (min(t, e), min(k, e))
+                continue
+            need_t[a][b] = max(need_t[a].get(b, 0.0), max(t, 0.0))
+            need_k[a][b] = max(need_k[a].get(b, 0.0), max(k, 0.0))
+        dt = self._shortest(self.minutes, need_t)
+        dk = self._shortest(self.km, need_k)
+        for key, t in dt.items():
+            k = dk[key]
+            if self.planar:
+                e = self._euclid(*key)
+                t, k = min(t, e), min(k, e)
+            out[key] = (t, k)
         return out
 
 
@@ -282,9 +327,16 @@ class _Validator:
                     ok = False
                     continue
                 missing = [f for f in fields if f not in item]
+                ident = item.get("id", item.get("node", f"#{i}"))
                 if missing:
-                    ident = item.get("id", item.get("node", f"#{i}"))
                     self.add("format", f"{coll} {ident!r}", f"missing fields {missing}")
+                    ok = False
+                key = fields[0] if coll != "roads" else None
+                refs = [key] if key else ["a", "b"]
+                refs += {"ferries": ["from", "to"], "vehicles": ["depot"]}.get(coll, [])
+                bad = [f for f in refs if f in item and not isinstance(item[f], str)]
+                if bad:
+                    self.add("format", f"{coll} {ident!r}", f"{bad}: expected ids (strings)")
                     ok = False
         if not ok:
             return False
@@ -392,6 +444,8 @@ class _Validator:
                 continue
             if not isinstance(g["from"], str) or not isinstance(g["to"], str):
                 self.add("format", where, "from/to: expected node ids")
+            if g["mode"] == "ferry" and not isinstance(g["ferry"], str):
+                self.add("format", where, "ferry: expected a ferry id")
             if g["mode"] not in ("road", "ferry"):
                 self.add("format", where, f"mode is {g['mode']!r}, expected 'road' or 'ferry'")
             for f in ("depart", "arrive", "km"):
@@ -446,20 +500,24 @@ class _Validator:
                 self.add(
                     "depot-ends",
                     obj,
-                    f"{end} stop is {s['node']!r}, not vehicle {v['id']!r}'s depot {depot!r}",
+                    f"{end} stop is {s['node']!r}, not the depot {depot!r} of vehicle {v['id']!r}",
                 )
         vdays = v.get("days")
         if isinstance(vdays, list) and r["day"] not in vdays:
             self.add("vehicle-days", obj, f"vehicle {v['id']!r} runs only on {_day_set(vdays)}")
-        shift = v["shift"]
-        if isinstance(shift, list) and len(shift) == 2 and all(map(_is_num, shift)):
+        shift = _window(v["shift"])
+        if shift is None:
+            self.add("format", f"vehicle {v['id']!r}", f"shift {v['shift']!r} is not [start, end]")
+        else:
             start, end = stops[0]["arrive"], stops[-1]["arrive"]
             if not _le(shift[0], start):
                 self.add(
-                    "shift", obj, f"starts at {_fmt(start)}, before the shift start {shift[0]}"
+                    "shift",
+                    obj,
+                    f"starts at {_fmt(start)}, before the shift start {_fmt(shift[0])}",
                 )
             if not _le(end, shift[1]):
-                self.add("shift", obj, f"ends at {_fmt(end)}, after the shift end {shift[1]}")
+                self.add("shift", obj, f"ends at {_fmt(end)}, after the shift end {_fmt(shift[1])}")
         if self.mode == "separate":
             owner = v["carrier"]
             if owner is None:
@@ -568,13 +626,15 @@ class _Validator:
             departures = (
                 f["departures"].get(ferry_day, []) if isinstance(f["departures"], dict) else []
             )
-            if not any(_is_num(t) and abs(clock - t) <= _tol(t) for t in departures):
-                listed = ", ".join(map(str, departures)) or "none"
+            if not isinstance(departures, list | tuple):
+                departures = []
+            times = [m for m in map(_minute, departures) if m is not None]
+            if not any(abs(clock - t) <= _tol(t) for t in times):
+                when = f"only at {sorted(times)}" if times else "never"
                 self.add(
                     "ferry-departure",
                     where,
-                    f"departs {_fmt(dep)} but ferry {f['id']!r} leaves on {ferry_day} only at "
-                    f"[{listed}]",
+                    f"departs {_fmt(dep)} but ferry {f['id']!r} leaves on {ferry_day} {when}",
                 )
         if _is_num(f["minutes"]):
             due = dep + float(f["minutes"])
@@ -636,25 +696,30 @@ class _Validator:
                 self.add(
                     "capacity",
                     obj,
-                    f"carries {peak} parcels {at}, over vehicle {vehicle['id']!r}'s capacity {cap}",
+                    f"carries {peak} parcels {at}, over the capacity {cap} of vehicle "
+                    f"{vehicle['id']!r}",
                 )
 
     def _check_station_stop(self, where: str, station: dict[str, Any], s: dict[str, Any]) -> None:
         """A stop at a station: inside its opening window, long enough for service."""
-        win = station["open"]
+        win = _window(station["open"])
         node = station["node"]
-        if isinstance(win, list) and len(win) == 2 and all(map(_is_num, win)):
+        if win is None:
+            self.add("format", f"station {node!r}", f"open {station['open']!r} is not [start, end]")
+        else:
             if not _le(s["arrive"], win[1]):
                 self.add(
                     "open-window",
                     where,
-                    f"arrives {_fmt(s['arrive'])} at station {node!r}, after it closes at {win[1]}",
+                    f"arrives {_fmt(s['arrive'])} at station {node!r}, after it closes at "
+                    f"{_fmt(win[1])}",
                 )
             if not _le(win[0], s["depart"]):
                 self.add(
                     "open-window",
                     where,
-                    f"leaves station {node!r} at {_fmt(s['depart'])}, before it opens at {win[0]}",
+                    f"leaves station {node!r} at {_fmt(s['depart'])}, before it opens at "
+                    f"{_fmt(win[0])}",
                 )
         service = station.get("service_minutes")
         if _is_num(service):
@@ -672,7 +737,10 @@ class _Validator:
         if not queries:
             return
         graph = _RoadBounds(self.nodes, self.roads, self.planar)
-        bounds = graph.bounds((g["from"], g["to"]) for _, _, g in queries)
+        bounds = graph.bounds(
+            (g["from"], g["to"], float(g["arrive"]) - float(g["depart"]), float(g["km"]))
+            for _, _, g in queries
+        )
         for where, _, g in queries:
             t_min, km_min = bounds[(g["from"], g["to"])]
             if math.isinf(t_min):

@@ -27,7 +27,14 @@ def network_graph(net: Network) -> nx.MultiDiGraph:
         g.add_edge(r.b, r.a, key="road", **attrs)
     for f in net.ferries:
         g.add_edge(
-            f.from_, f.to, key=f.id, mode="ferry", ferry=f.id, km=0.0, minutes=f.minutes,
-            vehicles=f.vehicles, departures=f.departures,
+            f.from_,
+            f.to,
+            key=f.id,
+            mode="ferry",
+            ferry=f.id,
+            km=0.0,
+            minutes=f.minutes,
+            vehicles=f.vehicles,
+            departures=f.departures,
         )
     return g

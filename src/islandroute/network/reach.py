@@ -29,12 +29,16 @@ class Access:
     arrive: np.ndarray
     leave: np.ndarray
     parcel_fare: float = 0.0
+    reached: dict[str, float] | None = None
+    home_by: dict[str, float] | None = None
 
     def servable(self, open_: np.ndarray, service: np.ndarray) -> np.ndarray:
         """Stations this vehicle can visit inside their opening hours and be home in time."""
         start = np.maximum(self.arrive, open_[:, 0])
-        return (self.arrive <= open_[:, 1]) & (start + service <= self.leave) & np.isfinite(
-            self.arrive
+        return (
+            (self.arrive <= open_[:, 1])
+            & (start + service <= self.leave)
+            & np.isfinite(self.arrive)
         )
 
 
@@ -86,13 +90,15 @@ class Reach:
         best: tuple[float, float] = (INF, 0.0)
         for h in self.hubs:
             j = t.earliest_arrival(
-                h, depot, self.net.days[day], self.net.rules.hub_dispatch,
-                vehicle=False, max_days=1,
+                h,
+                depot,
+                self.net.days[day],
+                self.net.rules.hub_dispatch,
+                vehicle=False,
+                max_days=1,
             )
             if j is not None and j.arrive < best[0]:
-                fares = sum(
-                    t.net.ferry_by_id[hp.ferry].fare_parcel for hp in j.hops if hp.ferry
-                )
+                fares = sum(t.net.ferry_by_id[hp.ferry].fare_parcel for hp in j.hops if hp.ferry)
                 best = (j.arrive, fares)
         return best
 
@@ -115,7 +121,7 @@ class Reach:
             arrive = np.minimum(arrive, tp + t.minutes[t.i(p), self.st_rows])
         for p, tp in bwd.items():
             leave = np.maximum(leave, tp - t.minutes[self.st_rows, t.i(p)])
-        return Access(ready, arrive, leave, fare)
+        return Access(ready, arrive, leave, fare, fwd, bwd)
 
     def _forward(
         self, src: str, places: list[str], day: int, start: float, end: float, timed: bool
@@ -150,7 +156,12 @@ class Reach:
         return best
 
     def _backward(
-        self, dst: str, places: list[str], day: int, deadline: float, earliest: float,
+        self,
+        dst: str,
+        places: list[str],
+        day: int,
+        deadline: float,
+        earliest: float,
         timed: bool,
     ) -> dict[str, float]:
         """Latest departure from each place that still reaches ``dst`` by ``deadline``."""
@@ -238,38 +249,49 @@ def diagnose(
             if not fleet:
                 problems.append(Problem(obj, "reach", f"carrier {c!r} has no vehicle"))
             elif not spatial[key][si]:
-                problems.append(Problem(
-                    obj, "reach",
-                    f"{who} cannot reach it (no road, bridge or vehicle ferry from a depot, "
-                    f"and no vehicle based on island {net.node_by_id[st.node].island!r})",
-                ))
+                problems.append(
+                    Problem(
+                        obj,
+                        "reach",
+                        f"{who} cannot reach it (no road, bridge or vehicle ferry from a depot, "
+                        f"and no vehicle based on island {net.node_by_id[st.node].island!r})",
+                    )
+                )
             elif not ok_days:
-                problems.append(Problem(
-                    obj, "open",
-                    f"opening hours {list(st.open)} fit no shift of {who} once ferry "
-                    "timetables and the way home are counted",
-                ))
+                problems.append(
+                    Problem(
+                        obj,
+                        "open",
+                        f"opening hours {list(st.open)} fit no shift of {who} once ferry "
+                        "timetables and the way home are counted",
+                    )
+                )
             elif len(ok_days) < st.min_visits or not any(
                 set(p) <= set(ok_days) for p in net.allowed_patterns(st)
             ):
-                problems.append(Problem(
-                    obj, "min_visits",
-                    f"needs {st.min_visits} visits a week but {who} can serve it only on "
-                    f"{', '.join(ok_days)} (ferry days or shifts) in an allowed pattern",
-                ))
+                problems.append(
+                    Problem(
+                        obj,
+                        "min_visits",
+                        f"needs {st.min_visits} visits a week but {who} can serve it only on "
+                        f"{', '.join(ok_days)} (ferry days or shifts) in an allowed pattern",
+                    )
+                )
             elif mode != "joint":
                 need = visit_load(net, st, c)
                 cap = max(
-                    (v.capacity for v in fleet
-                     if any(reach.servable(v, d)[si] for d in ok_days)),
+                    (v.capacity for v in fleet if any(reach.servable(v, d)[si] for d in ok_days)),
                     default=0,
                 )
                 if need > cap:
-                    problems.append(Problem(
-                        obj, f"demand.{c}",
-                        f"a visit carries at least {need} parcels of {c} but the largest "
-                        f"vehicle of {who} that can reach it holds {cap}",
-                    ))
+                    problems.append(
+                        Problem(
+                            obj,
+                            f"demand.{c}",
+                            f"a visit carries at least {need} parcels of {c} but the largest "
+                            f"vehicle of {who} that can reach it holds {cap}",
+                        )
+                    )
             if mode == "joint":
                 break
     if mode == "joint":
@@ -294,11 +316,14 @@ def _joint_capacity(
         for c in st.demand:
             need = visit_load(net, st, c)
             if need > cap:
-                out.append(Problem(
-                    f"station {st.node!r}", f"demand.{c}",
-                    f"a visit carries at least {need} parcels of {c} but the largest "
-                    f"vehicle that can reach it holds {cap}",
-                ))
+                out.append(
+                    Problem(
+                        f"station {st.node!r}",
+                        f"demand.{c}",
+                        f"a visit carries at least {need} parcels of {c} but the largest "
+                        f"vehicle that can reach it holds {cap}",
+                    )
+                )
     return out
 
 

@@ -92,8 +92,9 @@ class Travel:
     @cached_property
     def piers(self) -> list[str]:
         """Every node a ferry leaves from or arrives at."""
-        return list(dict.fromkeys([f.from_ for f in self.net.ferries] +
-                                  [f.to for f in self.net.ferries]))
+        return list(
+            dict.fromkeys([f.from_ for f in self.net.ferries] + [f.to for f in self.net.ferries])
+        )
 
     @cached_property
     def ferries_from(self) -> dict[str, list[Ferry]]:

@@ -1,0 +1,88 @@
+"""KPIs of a set of routes: overall, per carrier and per island.
+
+A joint route's cost, km and CO2 are shared among carriers (and islands) in proportion
+to the parcels it hands over to each, so per-carrier figures add up to the total.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from islandroute.model.network import Network
+from islandroute.model.plan import Kpis, Route
+
+
+def kpis(net: Network, routes: list[Route], parcel_fares: dict[int, float] | None = None) -> Kpis:
+    """Totals of a list of routes."""
+    km = sum(r.km for r in routes)
+    ekm = sum(r.km for r in routes if net.vehicle_by_id[r.vehicle].electric)
+    return Kpis(
+        cost=round(sum(r.cost for r in routes), 4),
+        km=round(km, 4),
+        vehicle_days=len(routes),
+        vehicles=len({r.vehicle for r in routes}),
+        driver_hours=round(sum(r.minutes for r in routes) / 60, 4),
+        ferry_crossings=sum(r.ferry_crossings for r in routes),
+        ferry_fares=round(sum(r.ferry_fares for r in routes), 4),
+        parcel_fares=round(sum((parcel_fares or {}).get(id(r), 0.0) for r in routes), 4),
+        co2_kg=round(sum(r.co2_kg for r in routes), 4),
+        electric_km_share=round(ekm / km, 6) if km > 0 else 0.0,
+        parcels=sum(r.parcels for r in routes),
+        visits=sum(len(r.stops) - 2 for r in routes),
+    )
+
+
+def breakdown(net: Network, routes: list[Route], key: str) -> dict[str, Kpis]:
+    """KPIs per carrier (``key="carrier"``) or per island (``key="island"``), each route's
+    cost, km, hours, fares and CO2 shared by its parcels."""
+    acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    vehicles: dict[str, set[str]] = defaultdict(set)
+    for r in routes:
+        parts: dict[str, int] = defaultdict(int)
+        visits: dict[str, int] = defaultdict(int)
+        for s in r.stops[1:-1]:
+            if key == "carrier":
+                for c, q in s.deliver.items():
+                    parts[c] += q
+                for c in r.carriers:
+                    visits[c] += 1
+            else:
+                isl = net.node_by_id[s.node].island
+                parts[isl] += sum(s.deliver.values()) + sum(s.pickup.values())
+                visits[isl] += 1
+        total = sum(parts.values())
+        if total == 0:
+            continue
+        electric = net.vehicle_by_id[r.vehicle].electric
+        for k, q in parts.items():
+            share = q / total
+            a = acc[k]
+            a["cost"] += r.cost * share
+            a["km"] += r.km * share
+            a["ekm"] += r.km * share if electric else 0.0
+            a["vehicle_days"] += share
+            a["driver_hours"] += r.minutes / 60 * share
+            a["ferry_crossings"] += r.ferry_crossings * share
+            a["ferry_fares"] += r.ferry_fares * share
+            a["co2_kg"] += r.co2_kg * share
+            a["parcels"] += q
+            vehicles[k].add(r.vehicle)
+        for k, n in visits.items():
+            acc[k]["visits"] += n
+    out = {}
+    for k in sorted(acc):
+        a = acc[k]
+        out[k] = Kpis(
+            cost=round(a["cost"], 4),
+            km=round(a["km"], 4),
+            vehicle_days=round(a["vehicle_days"]),
+            vehicles=len(vehicles[k]),
+            driver_hours=round(a["driver_hours"], 4),
+            ferry_crossings=round(a["ferry_crossings"]),
+            ferry_fares=round(a["ferry_fares"], 4),
+            co2_kg=round(a["co2_kg"], 4),
+            electric_km_share=round(a["ekm"] / a["km"], 6) if a["km"] > 0 else 0.0,
+            parcels=int(a["parcels"]),
+            visits=int(a["visits"]),
+        )
+    return out

@@ -1,0 +1,300 @@
+"""One day of routing in islandroute's words: visits, vehicles and ferry crossings.
+
+:func:`build_day` lays out the day's nodes (depots, visits, boarding nodes for the vehicle
+ferries that matter) and the integer matrices for the adapter; :func:`route_events`
+reads a solution back as each vehicle's sequence of visits and crossings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from islandroute.model.network import Ferry, Vehicle
+from islandroute.planning.instance import Instance, Pattern, Unit
+from islandroute.planning.ortools_adapter import BIG, DayModel
+
+COST_SCALE = 1000  # solver cost units per yuan (or per distance unit)
+CROSSING_BONUS = 10**7  # makes a first solution open each needed crossing (then dropped)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A unit to serve on the day, with the parcels it loads."""
+
+    unit: Unit
+    load: int
+
+
+@dataclass
+class DayLayout:
+    """The day's nodes: what each solver node stands for."""
+
+    day: str
+    vehicles: list[Vehicle]
+    vehicle_rows: list[int]
+    depots: list[str]
+    visits: list[Visit]
+    ferries: list[Ferry]
+    loc: list[str] = field(default_factory=list)
+    model: DayModel | None = None
+    time_scale: float = 1.0
+    seeds: list[list[int]] = field(default_factory=list)
+
+    @property
+    def first_visit(self) -> int:
+        return len(self.depots)
+
+    @property
+    def first_ferry(self) -> int:
+        return len(self.depots) + len(self.visits)
+
+    def event(self, node: int) -> Visit | Ferry:
+        if node < self.first_ferry:
+            return self.visits[node - self.first_visit]
+        return self.ferries[node - self.first_ferry]
+
+
+def build_day(inst: Instance, day: str, assignment: dict[int, Pattern]) -> DayLayout | None:
+    """The routing model of ``day`` for the stations whose pattern includes it."""
+    di = inst.days.index(day)
+    visits = [
+        Visit(u, inst.load(u, assignment[si], day))
+        for si in inst.stations
+        if day in assignment[si]
+        for u in inst.units[si]
+    ]
+    if not visits:
+        return None
+    rows = [k for k, v in enumerate(inst.vehicles) if inst.reach.access(v, day) is not None]
+    vehicles = [inst.vehicles[k] for k in rows]
+    t = inst.travel
+    depots = list(dict.fromkeys(v.depot for v in vehicles))
+    lay = DayLayout(day, vehicles, rows, depots, visits, [])
+    pairs: list[tuple[int, int]] = []
+    allowed_veh: dict[int, list[int]] = {}
+    bonus: dict[int, int] = {}
+    for out_f, back_f, n_copies, who in _crossings(inst, day, vehicles, visits):
+        for _ in range(n_copies):
+            node = len(depots) + len(visits) + len(lay.ferries)
+            lay.ferries += [out_f, back_f]
+            pairs.append((node, node + 1))
+            allowed_veh[node] = allowed_veh[node + 1] = who
+            bonus[node] = bonus[node + 1] = CROSSING_BONUS
+    lay.loc = depots + [v.unit.node for v in visits] + [f.from_ for f in lay.ferries]
+    n = len(lay.loc)
+    rows_idx = np.array([t.i(x) for x in lay.loc], dtype=np.int64)
+    # where a vehicle is after the node: a ferry node leaves it at the far pier
+    after = np.array(
+        [t.i(x) for x in depots + [v.unit.node for v in visits]] + [t.i(f.to) for f in lay.ferries],
+        dtype=np.int64,
+    )
+    zone_after = t.zone[after]
+    zone_before = t.zone[rows_idx]
+    road_min = t.minutes[np.ix_(after, rows_idx)]
+    road_km = t.km[np.ix_(after, rows_idx)]
+    ok = (zone_after[:, None] == zone_before[None, :]) & np.isfinite(road_min)
+    service = np.zeros(n)
+    for j, v in enumerate(visits):
+        service[lay.first_visit + j] = inst.station(v.unit.station).service_minutes
+    crossing = np.zeros(n)
+    fare = np.zeros(n)
+    for j, f in enumerate(lay.ferries):
+        crossing[lay.first_ferry + j] = f.minutes
+        fare[lay.first_ferry + j] = f.fare_vehicle
+    dur = np.vectorize(inst.duration, otypes=[float])
+    scale = 1.0 if inst.integral else 100.0
+    lay.time_scale = scale
+    tmat = dur(service)[:, None] + dur(crossing)[:, None] + dur(np.where(ok, road_min, 0.0))
+    time_int = np.where(ok, np.ceil(tmat * scale - 1e-6), BIG).astype(np.int64)
+    np.fill_diagonal(time_int, 0)
+    classes = sorted({v.cost_per_km for v in vehicles})
+    costs = []
+    for cpk in classes:
+        c = np.where(ok, np.rint((road_km * cpk + fare[:, None]) * COST_SCALE), BIG)
+        np.fill_diagonal(c, 0)
+        costs.append(c.astype(np.int64))
+
+    open_ = [(0, inst.horizon * scale)] * len(depots)
+    for v in visits:
+        o = inst.station(v.unit.station).open
+        open_.append((o[0] * scale, o[1] * scale))
+    open_ += [(0, inst.horizon * scale)] * len(lay.ferries)
+    allowed_times = {
+        lay.first_ferry + j: [round(x * scale) for x in f.departures.get(day, ())]
+        for j, f in enumerate(lay.ferries)
+    }
+    for j, v in enumerate(visits):
+        ks = [k for k, r in enumerate(rows) if inst.servable[r, di, v.unit.station]]
+        allowed_veh[lay.first_visit + j] = ks
+    lay.seeds = _island_trips(inst, lay, pairs, allowed_veh)
+    starts = [depots.index(v.depot) for v in vehicles]
+    accs = [inst.reach.access(v, day) for v in vehicles]
+    lay.model = DayModel(
+        time=time_int,
+        cost=costs,
+        vehicle_cost_class=[classes.index(v.cost_per_km) for v in vehicles],
+        starts=starts,
+        ends=starts,
+        demand=np.array([0] * len(depots) + [v.load for v in visits] + [0] * len(lay.ferries)),
+        capacity=[v.capacity for v in vehicles],
+        windows=[(math.floor(a), math.ceil(b)) for a, b in open_],
+        vehicle_start=[
+            (math.ceil(a.ready * scale), v.shift[1] * scale)
+            for a, v in zip(accs, vehicles, strict=True)
+            if a is not None
+        ],
+        vehicle_end=[v.shift[1] * scale for v in vehicles],
+        fixed_cost=[round(v.cost_fixed * COST_SCALE) for v in vehicles],
+        span_cost=[round(v.cost_per_hour / 60 * COST_SCALE / scale) for v in vehicles],
+        horizon=int(inst.horizon * scale),
+        allowed_times=allowed_times,
+        allowed_vehicles=allowed_veh,
+        optional=list(range(lay.first_ferry, n)),
+        pairs=pairs,
+        bonus=bonus,
+        seeds=lay.seeds,
+        visits=list(range(lay.first_visit, lay.first_ferry)),
+    )
+    return lay
+
+
+def _crossings(
+    inst: Instance, day: str, vehicles: list[Vehicle], visits: list[Visit]
+) -> list[tuple[Ferry, Ferry, int, list[int]]]:
+    """Round trips by vehicle ferry worth boarding nodes today: (out, back, copies, who).
+
+    A line out of a vehicle's side of the network is paired with a line back, so the
+    solver inserts a crossing and its return together. A pair gets enough copies for
+    the parcels beyond it plus one, at most one per vehicle that can make the trip.
+    """
+    t = inst.travel
+    load_by_zone: dict[int, int] = {}
+    for v in visits:
+        z = t.zone_of(v.unit.node)
+        load_by_zone[z] = load_by_zone.get(z, 0) + max(1, v.load)
+    links: dict[int, set[int]] = {}
+    lines = [f for f in inst.net.ferries if f.vehicles and f.departures.get(day)]
+    for f in lines:
+        a, b = t.zone_of(f.from_), t.zone_of(f.to)
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+
+    def side(start: int, blocked: int) -> tuple[int, set[int]]:
+        seen, queue = {start, blocked}, deque([start])
+        total = 0
+        while queue:
+            z = queue.popleft()
+            total += load_by_zone.get(z, 0)
+            for y in links.get(z, ()):
+                if y not in seen:
+                    seen.add(y)
+                    queue.append(y)
+        return total, seen - {blocked}
+
+    accs = [inst.reach.access(v, day) for v in vehicles]
+    out = []
+    for f in lines:
+        za, zb = t.zone_of(f.from_), t.zone_of(f.to)
+        backs = [g for g in lines if t.zone_of(g.from_) == zb and t.zone_of(g.to) == za]
+        if not backs:
+            continue
+        g = min(backs, key=lambda g: (g.from_ != f.to, g.to != f.from_, g.id))
+        home_side = side(za, zb)[1]
+        load = side(zb, za)[0]
+        if load <= 0:
+            continue
+        ks = [
+            k
+            for k, (v, acc) in enumerate(zip(vehicles, accs, strict=True))
+            if acc is not None
+            and acc.reached
+            and acc.home_by
+            and t.zone_of(v.depot) in home_side
+            and acc.reached.get(f.from_, np.inf) <= max(f.departures[day])
+            and f.to in acc.home_by
+            and g.from_ in acc.home_by
+        ]
+        if not ks:
+            continue
+        cap = max(vehicles[k].capacity for k in ks)
+        out.append((f, g, min(len(ks), math.ceil(load / cap) + 1), ks))
+    return out
+
+
+def _island_trips(
+    inst: Instance, lay: DayLayout, pairs: list[tuple[int, int]], who: dict[int, list[int]]
+) -> list[list[int]]:
+    """Starting chains: each crossing copy takes a vehicle of its own over with a
+    capacity's worth of the visits just beyond it (nearest first), and back."""
+    t = inst.travel
+    seeds: list[list[int]] = [[] for _ in lay.vehicles]
+    todo: dict[int, list[int]] = {}
+    for j, v in enumerate(lay.visits):
+        todo.setdefault(t.zone_of(v.unit.node), []).append(lay.first_visit + j)
+    for out, back in pairs:
+        f = lay.ferries[out - lay.first_ferry]
+        g = lay.ferries[back - lay.first_ferry]
+        nodes = todo.get(t.zone_of(f.to), [])
+        free = [k for k in who.get(out, []) if not seeds[k]]
+        if not nodes or not free:
+            continue
+        k = max(free, key=lambda k: lay.vehicles[k].capacity)
+        room = lay.vehicles[k].capacity
+        budget = max(g.departures.get(lay.day, (0,))) - min(f.departures.get(lay.day, (0,)))
+        budget = 0.7 * (budget - f.minutes)
+        here, chain = f.to, []
+        while nodes:
+            nxt = min(nodes, key=lambda n: t.road_minutes(here, lay.loc[n]))
+            visit = lay.visits[nxt - lay.first_visit]
+            step = (
+                t.road_minutes(here, lay.loc[nxt])
+                + inst.station(visit.unit.station).service_minutes
+            )
+            if visit.load > room or step > budget:
+                break
+            chain.append(nxt)
+            nodes.remove(nxt)
+            room -= visit.load
+            budget -= step
+            here = lay.loc[nxt]
+        if chain:
+            seeds[k] = [out, *chain, back]
+    return seeds
+
+
+def route_events(
+    lay: DayLayout, routes: list[list[int]]
+) -> list[tuple[Vehicle, list[Visit | Ferry]]]:
+    """Each used vehicle with its visits and crossings in order."""
+    out = []
+    for k, seq in enumerate(routes):
+        if seq:
+            out.append((lay.vehicles[k], [lay.event(node) for node in seq]))
+    return out
+
+
+def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[list[int]]:
+    """Solver node sequences for given per-vehicle events (a warm start)."""
+    visit_node = {id(v.unit): lay.first_visit + j for j, v in enumerate(lay.visits)}
+    by_unit = {
+        (v.unit.station, v.unit.carriers): lay.first_visit + j for j, v in enumerate(lay.visits)
+    }
+    free: dict[str, list[int]] = {}
+    for j, f in enumerate(lay.ferries):
+        free.setdefault(f.id, []).append(lay.first_ferry + j)
+    out = []
+    for seq in events:
+        nodes = []
+        for ev in seq:
+            if isinstance(ev, Visit):
+                node = by_unit.get((ev.unit.station, ev.unit.carriers), visit_node.get(id(ev.unit)))
+                if node is not None:
+                    nodes.append(node)
+            elif free.get(ev.id):
+                nodes.append(free[ev.id].pop(0))
+        out.append(nodes)
+    return out

@@ -1,0 +1,149 @@
+"""Route-guided visit-day improvement: move stations to cheaper patterns, re-solve, keep
+what pays.
+
+Each round estimates, from the current routes, what a station saves on its days (its
+detour) and what it would cost on another pattern's days (its cheapest insertion in a
+route of that day with room left), moves a batch of the most promising stations, re-solves
+only the days touched (warm-started from the current routes) and keeps the batch when the
+week's cost falls. A change of pattern moves several visits at once, which the day
+routing alone never does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from islandroute.model.network import Ferry
+from islandroute.planning.day import COST_SCALE
+from islandroute.planning.instance import Pattern
+from islandroute.planning.week import Week
+
+
+def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]) -> Week:
+    """Improve ``week`` for at most ``seconds``; returns the best week found."""
+    deadline = time.perf_counter() + seconds
+    rng = np.random.default_rng(seed)
+    inst = week.inst
+    movable = [si for si in inst.stations if len(inst.patterns[si]) > 1]
+    if not movable or week.dropped():
+        return week
+    batch = max(1, len(movable) // 8)
+    tabu: set[int] = set()
+    rounds = accepted = 0
+    start_obj = week.objective()
+    while time.perf_counter() < deadline - 0.5 and batch >= 1:
+        moves = _candidates(week, [si for si in movable if si not in tabu], rng)
+        if not moves:
+            break
+        chosen = moves[:batch]
+        trial = Week(inst, week.assignment, week.effort)
+        trial.days = dict(week.days)
+        touched: set[str] = set()
+        for si, pat, _gain in chosen:
+            touched |= set(week.assignment[si]) ^ set(pat)
+            trial.assignment[si] = pat
+        left = deadline - time.perf_counter()
+        if left < 0.5:
+            break
+        loads = trial.load_per_day()
+        total = sum(loads[d] for d in touched) or 1
+        for d in sorted(touched, key=inst.days.index):
+            trial.solve(d, max(0.2, left * 0.9 * loads[d] / total), warm=True)
+        rounds += 1
+        if not trial.dropped() and trial.objective() < week.objective():
+            week = trial
+            accepted += 1
+        else:
+            tabu |= {si for si, _, _ in chosen}
+            batch = batch // 2 if batch > 1 else 0
+    say(
+        f"visit days: {rounds} rounds, {accepted} kept, cost "
+        f"{start_obj / COST_SCALE:,.0f} -> {week.objective() / COST_SCALE:,.0f}"
+    )
+    return week
+
+
+def _candidates(
+    week: Week, stations: list[int], rng: np.random.Generator
+) -> list[tuple[int, Pattern, float]]:
+    """Stations with a pattern that looks cheaper, best estimated gain first."""
+    inst = week.inst
+    t = inst.travel
+    km = t.km
+    routes: dict[str, list[_Row]] = {}
+    where: dict[tuple[str, int], tuple[_Row, int]] = {}
+    for day, res in week.days.items():
+        rows = []
+        for vehicle, events in res.events:
+            locs, jumps, load, seen = [t.i(vehicle.depot)], set(), 0, []
+            for ev in events:
+                if isinstance(ev, Ferry):
+                    jumps.add(len(locs) - 1 + 1)  # the arc from the far pier is no road
+                    locs += [t.i(ev.from_), t.i(ev.to)]
+                else:
+                    locs.append(t.i(ev.unit.node))
+                    seen.append((ev.unit.station, len(locs) - 1))
+                    load += ev.load
+            locs.append(t.i(vehicle.depot))
+            row = _Row(np.array(locs), vehicle.cost_per_km, vehicle.capacity - load, jumps)
+            rows.append(row)
+            for si, pos in seen:
+                where[(day, si)] = (row, pos)
+        routes[day] = rows
+
+    out = []
+    for si in stations:
+        node = t.i(inst.station(si).node)
+        cur = week.assignment[si]
+        save: dict[str, float] = {}
+        for d in cur:
+            hit = where.get((d, si))
+            if hit is not None:
+                row, pos = hit
+                a, b = row.locs[pos - 1], row.locs[pos + 1]
+                save[d] = row.cpk * (km[a, node] + km[node, b] - km[a, b])
+        best: tuple[float, Pattern] | None = None
+        for pat in inst.patterns[si]:
+            if pat == cur:
+                continue
+            gain = sum(save.get(d, 0.0) for d in cur if d not in pat)
+            for d in pat:
+                if d not in cur:
+                    load = sum(inst.load(u, pat, d) for u in inst.units[si])
+                    gain -= _insertion(routes.get(d, []), node, km, load)
+            if best is None or gain > best[0]:
+                best = (gain, pat)
+        if best and best[0] > 1e-9:
+            out.append((si, best[1], best[0] + rng.random() * 1e-9))
+    out.sort(key=lambda m: -m[2])
+    return out
+
+
+class _Row:
+    """A route as matrix rows of its locations, its cost per km and spare capacity."""
+
+    __slots__ = ("cpk", "jumps", "locs", "spare")
+
+    def __init__(self, locs: np.ndarray, cpk: float, spare: int, jumps: set[int]) -> None:
+        self.locs, self.cpk, self.spare, self.jumps = locs, cpk, spare, jumps
+
+
+def _insertion(routes: list[_Row], node: int, km: np.ndarray, load: int) -> float:
+    """Cheapest insertion of ``node`` between two road-joined locations of a route with
+    room for ``load`` (infinite where none fits)."""
+    best = np.inf
+    for row in routes:
+        if row.spare < load or len(row.locs) < 2:
+            continue
+        a, b = row.locs[:-1], row.locs[1:]
+        with np.errstate(invalid="ignore"):
+            delta = km[a, node] + km[node, b] - km[a, b]
+        delta = np.where(np.isfinite(delta), delta, np.inf)
+        for j in row.jumps:
+            if j - 1 < len(delta):
+                delta[j - 1] = np.inf
+        best = min(best, row.cpk * float(delta.min()))
+    return best

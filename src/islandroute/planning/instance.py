@@ -1,0 +1,175 @@
+"""A planning instance: the stations, fleet and carriers of one solve, compiled once.
+
+In ``joint`` mode every vehicle carries every carrier and one stop serves them all; in
+``separate`` mode the planner builds one instance per carrier with its own fleet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from islandroute.errors import InfeasibleError, Problem
+from islandroute.model.network import MINUTES_PER_DAY, Network, Station, Vehicle
+from islandroute.network.reach import Reach, diagnose
+
+Pattern = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one stop serves: a station and the carriers whose parcels it hands over."""
+
+    station: int
+    node: str
+    carriers: tuple[str, ...]
+
+
+def whole(x: float) -> float:
+    """Round a duration up to a whole minute (so plan times are whole minutes)."""
+    return float(math.ceil(x - 1e-9))
+
+
+class Instance:
+    """Stations (by index into ``net.stations``), vehicles and their day-by-day reach."""
+
+    def __init__(
+        self,
+        net: Network,
+        reach: Reach,
+        carriers: tuple[str, ...],
+        vehicles: list[Vehicle],
+        mode: str,
+    ) -> None:
+        self.net = net
+        self.reach = reach
+        self.travel = reach.travel
+        self.carriers = carriers
+        self.vehicles = vehicles
+        self.mode = mode
+        self.days: tuple[str, ...] = net.days
+        self.service_days: tuple[str, ...] = net.service_days
+        self.integral = net.geometry != "planar"
+        self.stations: list[int] = [
+            i
+            for i, s in enumerate(net.stations)
+            if any(s.demand.get(c, 0) + s.pickup.get(c, 0) > 0 for c in carriers)
+        ]
+        # servable[v, d] -> bool over all network stations
+        self.servable = np.zeros((len(vehicles), len(self.days), len(net.stations)), dtype=bool)
+        for k, v in enumerate(vehicles):
+            for di, d in enumerate(self.days):
+                if d in self.service_days:
+                    self.servable[k, di] = reach.servable(v, d)
+        self.patterns: dict[int, list[Pattern]] = {}
+        problems: list[Problem] = []
+        for si in self.stations:
+            st = net.stations[si]
+            ok_days = {d for di, d in enumerate(self.days) if self.servable[:, di, si].any()}
+            pats = [p for p in net.allowed_patterns(st) if set(p) <= ok_days]
+            if not pats:
+                problems.append(
+                    Problem(
+                        f"station {st.node!r}",
+                        "min_visits",
+                        f"no allowed pattern fits the days it can be served: {sorted(ok_days)}",
+                    )
+                )
+            self.patterns[si] = pats
+        if problems:
+            more = diagnose(net, reach, mode, list(carriers))
+            raise InfeasibleError(more or problems)
+        self.units: dict[int, list[Unit]] = {si: self._units(si) for si in self.stations}
+
+    def station(self, si: int) -> Station:
+        return self.net.stations[si]
+
+    def _units(self, si: int) -> list[Unit]:
+        """One unit per station, split by carrier when one visit would overfill a vehicle."""
+        st = self.net.stations[si]
+        cs = [c for c in self.carriers if st.demand.get(c, 0) + st.pickup.get(c, 0) > 0]
+        reachable = self.servable[:, :, si].any(axis=1)
+        cap = max((v.capacity for k, v in enumerate(self.vehicles) if reachable[k]), default=1)
+        worst = {c: max(self._largest_visit(st, c, p) for p in self.patterns[si]) for c in cs}
+        groups: list[list[str]] = []
+        loads: list[int] = []
+        for c in sorted(cs, key=lambda c: -worst[c]):
+            for g, load in enumerate(loads):
+                if load + worst[c] <= cap:
+                    groups[g].append(c)
+                    loads[g] += worst[c]
+                    break
+            else:
+                groups.append([c])
+                loads.append(worst[c])
+        order = {c: i for i, c in enumerate(self.carriers)}
+        return [Unit(si, st.node, tuple(sorted(g, key=order.__getitem__))) for g in groups]
+
+    def _largest_visit(self, st: Station, c: str, pattern: Pattern) -> int:
+        amounts = self.amounts(st, pattern)
+        return max(a.get(c, 0) for a in amounts.values()) if amounts else 0
+
+    def amounts(self, st: Station, pattern: Pattern) -> dict[str, dict[str, int]]:
+        """Parcels per carrier handed over (and picked up) at each visit day of a pattern.
+
+        ``since_last_visit``: a visit brings what arrived since the previous one (parcels
+        arrive evenly every day of the horizon, the week wrapping round); ``equal``: the
+        same at every visit. Integers that add up exactly to the weekly figures.
+        """
+        out: dict[str, dict[str, int]] = {d: {} for d in pattern}
+        weights = self._weights(pattern)
+        for c in self.carriers:
+            w = st.demand.get(c, 0) + st.pickup.get(c, 0)
+            if w:
+                for d, q in zip(pattern, split_integer(w, weights), strict=True):
+                    if q:
+                        out[d][c] = q
+        return out
+
+    def split(self, st: Station, pattern: Pattern, what: str) -> dict[str, dict[str, int]]:
+        """Like :meth:`amounts` for deliveries only (``demand``) or pickups only."""
+        src = st.demand if what == "demand" else st.pickup
+        weights = self._weights(pattern)
+        out: dict[str, dict[str, int]] = {d: {} for d in pattern}
+        for c in self.carriers:
+            w = src.get(c, 0)
+            if w:
+                for d, q in zip(pattern, split_integer(w, weights), strict=True):
+                    if q:
+                        out[d][c] = q
+        return out
+
+    def _weights(self, pattern: Pattern) -> list[float]:
+        if self.net.rules.split == "equal":
+            return [1.0] * len(pattern)
+        n = len(self.days)
+        idx = [self.days.index(d) for d in pattern]
+        return [float((idx[k] - idx[k - 1]) % n or n) for k in range(len(idx))]
+
+    def load(self, unit: Unit, pattern: Pattern, day: str) -> int:
+        """Parcels a unit's visit on ``day`` puts in the vehicle (deliveries + pickups)."""
+        st = self.net.stations[unit.station]
+        a = self.amounts(st, pattern).get(day, {})
+        return sum(a.get(c, 0) for c in unit.carriers)
+
+    def duration(self, minutes: float) -> float:
+        """A travel or service time as the plan will show it (whole minutes on maps)."""
+        return whole(minutes) if self.integral else float(minutes)
+
+    @property
+    def horizon(self) -> int:
+        return 2 * MINUTES_PER_DAY
+
+
+def split_integer(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` in proportion to ``weights`` into integers adding up exactly."""
+    s = sum(weights)
+    raw = [total * w / s for w in weights]
+    base = [math.floor(x) for x in raw]
+    rest = total - sum(base)
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - base[i]), i))
+    for i in order[:rest]:
+        base[i] += 1
+    return base

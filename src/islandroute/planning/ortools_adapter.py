@@ -1,0 +1,224 @@
+"""The one place that talks to OR-Tools: a day's vehicle routing model in, routes out.
+
+The rest of islandroute speaks of visits, vehicles and crossings; this module turns a
+:class:`DayModel` (index-based, integer matrices) into an OR-Tools ``RoutingModel`` and
+reads back each vehicle's sequence of nodes. Ferry crossings are *boarding nodes* whose
+time can only take the line's departure times; waiting at the quay is time slack.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+BIG = 10**9
+
+
+@dataclass
+class DayModel:
+    """One day's routing problem in solver units (integer time ticks and cost cents).
+
+    Nodes ``0..n-1``; each vehicle starts at ``starts[k]`` and ends at ``ends[k]``.
+    ``time[i, j]`` includes the service at ``i``; ``>= BIG`` marks a forbidden arc.
+    ``pairs`` are (out, back) crossings that go together on one vehicle, in order;
+    ``bonus`` rewards using an optional node while a first solution is built (a
+    crossing gains nothing until visits beyond it are inserted, so insertion heuristics
+    would never open one), after which empty crossings are removed and the search goes
+    on without the reward. ``seeds`` are per-vehicle node chains (island trips) that
+    the first solution keeps and extends.
+    """
+
+    time: np.ndarray
+    cost: list[np.ndarray]
+    vehicle_cost_class: list[int]
+    starts: list[int]
+    ends: list[int]
+    demand: np.ndarray
+    capacity: list[int]
+    windows: list[tuple[int, int]]
+    vehicle_start: list[tuple[int, int]]
+    vehicle_end: list[int]
+    fixed_cost: list[int]
+    span_cost: list[int]
+    horizon: int
+    allowed_times: dict[int, list[int]] = field(default_factory=dict)
+    allowed_vehicles: dict[int, list[int]] = field(default_factory=dict)
+    optional: list[int] = field(default_factory=list)
+    visits: list[int] = field(default_factory=list)
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+    bonus: dict[int, int] = field(default_factory=dict)
+    seeds: list[list[int]] = field(default_factory=list)
+    drop_penalty: int = BIG // 10
+
+
+@dataclass
+class DaySolution:
+    """Each vehicle's visited nodes in order (start and end left out), and dropped visits."""
+
+    routes: list[list[int]]
+    dropped: list[int]
+    objective: int
+    seconds: float
+    found: bool
+
+
+def solve_day(
+    m: DayModel,
+    *,
+    time_limit: float,
+    solution_limit: int | None = None,
+    initial: list[list[int]] | None = None,
+    guided: bool = True,
+    first: str = "PARALLEL_CHEAPEST_INSERTION",
+) -> DaySolution:
+    """Solve one day; never runs past ``time_limit`` seconds.
+
+    ``first`` names OR-Tools' first-solution strategy. ``solution_limit`` bounds the
+    local search by count so that runs are reproducible when it binds before the time
+    limit. ``initial`` warm-starts from given routes.
+    """
+    t0 = time.perf_counter()
+    if initial is None and m.bonus:
+        opening = _Solver(m, with_bonus=True)
+        found = opening.run(
+            time_limit * 0.3, solution_limit, None, first, guided=False, locks=m.seeds
+        )
+        if found is not None:
+            initial = _drop_empty_pairs(opening.read(found), m.pairs)
+    solver = _Solver(m, with_bonus=False)
+    left = max(0.05, time_limit - (time.perf_counter() - t0))
+    solution = solver.run(left, solution_limit, initial, first, guided)
+    seconds = time.perf_counter() - t0
+    if solution is None:
+        return DaySolution([[] for _ in m.starts], list(m.visits), BIG, seconds, False)
+    routes = _drop_empty_pairs(solver.read(solution), m.pairs)
+    served = {x for r in routes for x in r}
+    dropped = [v for v in m.visits if v not in served]
+    return DaySolution(routes, dropped, solution.ObjectiveValue(), seconds, True)
+
+
+def _drop_empty_pairs(routes: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Remove crossings that carry the vehicle out and straight back with nothing between."""
+    back_of = dict(pairs)
+    out = []
+    for seq in routes:
+        seq = list(seq)
+        changed = True
+        while changed:
+            changed = False
+            for k in range(len(seq) - 1):
+                if back_of.get(seq[k]) == seq[k + 1]:
+                    del seq[k : k + 2]
+                    changed = True
+                    break
+        out.append(seq)
+    return out
+
+
+class _Solver:
+    """An OR-Tools routing model built from a :class:`DayModel`."""
+
+    def __init__(self, m: DayModel, with_bonus: bool) -> None:
+        n_veh = len(m.starts)
+        n = m.time.shape[0]
+        self.m = m
+        self.manager = manager = pywrapcp.RoutingIndexManager(n, n_veh, m.starts, m.ends)
+        self.routing = routing = pywrapcp.RoutingModel(manager)
+
+        def as_lists(mat: np.ndarray) -> list[list[int]]:
+            """Matrices are registered by node (OR-Tools maps its indices to nodes)."""
+            return np.minimum(mat, BIG).astype(np.int64).tolist()
+
+        time_cb = routing.RegisterTransitMatrix(as_lists(m.time))
+        routing.AddDimension(time_cb, m.horizon, m.horizon, False, "time")
+        tdim = routing.GetDimensionOrDie("time")
+        cost_cbs = [routing.RegisterTransitMatrix(as_lists(c)) for c in m.cost]
+        for k in range(n_veh):
+            routing.SetArcCostEvaluatorOfVehicle(cost_cbs[m.vehicle_cost_class[k]], k)
+            routing.SetFixedCostOfVehicle(int(m.fixed_cost[k]), k)
+            tdim.SetSpanCostCoefficientForVehicle(int(m.span_cost[k]), k)
+            lo, hi = m.vehicle_start[k]
+            tdim.CumulVar(routing.Start(k)).SetRange(int(lo), int(hi))
+            tdim.CumulVar(routing.End(k)).SetRange(int(lo), int(m.vehicle_end[k]))
+            routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(routing.End(k)))
+            routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(routing.Start(k)))
+
+        dem_cb = routing.RegisterUnaryTransitVector([int(x) for x in m.demand])
+        routing.AddDimensionWithVehicleCapacity(
+            dem_cb, 0, [int(c) for c in m.capacity], True, "load"
+        )
+        depot_nodes = set(m.starts) | set(m.ends)
+        for node in range(n):
+            if node in depot_nodes:
+                continue
+            idx = manager.NodeToIndex(node)
+            lo, hi = m.windows[node]
+            tdim.CumulVar(idx).SetRange(int(lo), int(hi))
+            if node in m.allowed_times:
+                tdim.CumulVar(idx).SetValues([int(x) for x in m.allowed_times[node]])
+            if node in m.allowed_vehicles:
+                # SetAllowedVehiclesForIndex breaks in some Python builds; -1 keeps it droppable
+                routing.VehicleVar(idx).SetValues([-1, *m.allowed_vehicles[node]])
+        for node in m.optional:
+            reward = m.bonus.get(node, 0) if with_bonus else 0
+            routing.AddDisjunction([manager.NodeToIndex(node)], int(reward))
+        solver = routing.solver()
+        for out, back in m.pairs:
+            i, j = manager.NodeToIndex(out), manager.NodeToIndex(back)
+            routing.AddPickupAndDelivery(i, j)
+            solver.Add(routing.ActiveVar(i) == routing.ActiveVar(j))
+            solver.Add(routing.VehicleVar(i) == routing.VehicleVar(j))
+            solver.Add(tdim.CumulVar(i) <= tdim.CumulVar(j))
+        for node in m.visits:
+            routing.AddDisjunction([manager.NodeToIndex(node)], int(m.drop_penalty))
+
+    def run(
+        self,
+        seconds: float,
+        solution_limit: int | None,
+        initial: list[list[int]] | None,
+        first: str,
+        guided: bool,
+        locks: list[list[int]] | None = None,
+    ) -> pywrapcp.Assignment | None:
+        params = pywrapcp.DefaultRoutingSearchParameters()
+        params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
+        if guided:
+            params.local_search_metaheuristic = (
+                routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+            )
+        params.time_limit.FromMilliseconds(max(50, int(seconds * 1000)))
+        if solution_limit:
+            params.solution_limit = int(solution_limit)
+        routing = self.routing
+        routing.CloseModelWithParameters(params)
+        if locks and any(locks):
+            chains = [[self.manager.NodeToIndex(x) for x in r] for r in locks]
+            if routing.ApplyLocksToAllVehicles(chains, False):
+                found = routing.SolveWithParameters(params)
+                if found is not None:
+                    return found
+        if initial is not None:
+            seqs = [[self.manager.NodeToIndex(x) for x in r] for r in initial]
+            start = routing.ReadAssignmentFromRoutes(seqs, True)
+            if start is not None:
+                found = routing.SolveFromAssignmentWithParameters(start, params)
+                if found is not None:
+                    return found
+        return routing.SolveWithParameters(params)
+
+    def read(self, solution: pywrapcp.Assignment) -> list[list[int]]:
+        """Each vehicle's nodes in order, start and end left out."""
+        routing, manager = self.routing, self.manager
+        routes = []
+        for k in range(len(self.m.starts)):
+            idx = solution.Value(routing.NextVar(routing.Start(k)))
+            seq = []
+            while not routing.IsEnd(idx):
+                seq.append(manager.IndexToNode(idx))
+                idx = solution.Value(routing.NextVar(idx))
+            routes.append(seq)
+        return routes

@@ -1,0 +1,139 @@
+"""``plan_week``: a whole week's plan, joint or separate, within a time limit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Literal
+
+from islandroute.errors import InfeasibleError
+from islandroute.model.network import Network, Vehicle
+from islandroute.model.plan import Plan, Route
+from islandroute.network.reach import Reach, diagnose
+from islandroute.planning.costing import breakdown, kpis
+from islandroute.planning.improve import improve
+from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.patterns import balanced_patterns, fixed_patterns
+from islandroute.planning.week import Week
+
+Progress = Callable[[str], None]
+
+
+def plan_week(
+    net: Network,
+    mode: Literal["joint", "separate"] = "joint",
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    days: Literal["optimized", "balanced", "fixed"] = "optimized",
+    fixed: tuple[str, ...] = ("mon", "wed", "fri"),
+    carriers: tuple[str, ...] | None = None,
+    effort: int = 20,
+    progress: Progress | None = None,
+    reach: Reach | None = None,
+) -> Plan:
+    """Plan the week: visit days for every station and each day's routes.
+
+    Parameters
+    ----------
+    mode
+        ``"joint"`` pools every carrier's parcels and vehicles; ``"separate"`` plans
+        each carrier alone with its own vehicles.
+    time_limit
+        Seconds for the whole plan (a hard budget shared by carriers and days).
+    days
+        ``"optimized"``: balanced start then route-guided pattern changes;
+        ``"balanced"``: the start only; ``"fixed"``: ``fixed`` for every station.
+    carriers
+        Plan only these carriers (a coalition); default all.
+    effort
+        Local-search moves per visit and day before the solver stops on its own (makes
+        runs reproducible when it binds before the time limit).
+
+    Raises :class:`InfeasibleError` naming stations and rules when the request cannot
+    be met; never drops a station silently.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    say = progress or (lambda _msg: None)
+    carriers = tuple(c for c in net.carrier_ids if carriers is None or c in carriers)
+    reach = reach or Reach(net)
+    t_net = time.perf_counter()
+    problems = diagnose(net, reach, mode, list(carriers))
+    if problems:
+        raise InfeasibleError(problems)
+
+    if mode == "joint":
+        groups: list[tuple[tuple[str, ...], list[Vehicle]]] = [(carriers, list(net.vehicles))]
+    else:
+        groups = [((c,), [v for v in net.vehicles if v.carrier == c]) for c in carriers]
+    insts = [Instance(net, reach, cs, vs, mode) for cs, vs in groups]
+    insts = [i for i in insts if i.stations]
+    clock = {"travel_s": t_net - t0, "reach_s": time.perf_counter() - t_net}
+    weight = [len(i.stations) for i in insts]
+    routes: list[Route] = []
+    visit_days: dict[str, tuple[str, ...]] = {}
+    stats: dict[str, float | int | str] = {"seed": seed, "days": days}
+    for n, inst in enumerate(insts):
+        left = deadline - time.perf_counter()
+        budget = max(0.5, left * weight[n] / max(1, sum(weight[n:])))
+        label = "+".join(inst.carriers) if mode == "separate" else "joint"
+        say(
+            f"[{label}] {len(inst.stations)} stations, {len(inst.vehicles)} vehicles, {budget:.0f}s"
+        )
+        week = _solve_instance(inst, days, fixed, seed, effort, budget, say, label, clock)
+        routes += week.routes()
+        for si in inst.stations:
+            node = net.stations[si].node
+            key = node if mode == "joint" else f"{node}/{inst.carriers[0]}"
+            visit_days[key] = week.assignment[si]
+    order = {d: i for i, d in enumerate(net.days)}
+    routes.sort(key=lambda r: (order[r.day], r.vehicle))
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    stats.update({k: round(v, 3) for k, v in clock.items()})
+    return Plan(
+        network=net.name,
+        mode=mode,
+        days=net.days,
+        routes=tuple(routes),
+        totals=kpis(net, routes),
+        by_carrier=breakdown(net, routes, "carrier"),
+        by_island=breakdown(net, routes, "island"),
+        visit_days=visit_days,
+        stats=stats,
+    )
+
+
+def _solve_instance(
+    inst: Instance,
+    days: str,
+    fixed: tuple[str, ...],
+    seed: int,
+    effort: int,
+    budget: float,
+    say: Progress,
+    label: str,
+    clock: dict[str, float],
+) -> Week:
+    """Visit days, then every day's routes, then (optimized) route-guided day changes."""
+    start_at = time.perf_counter()
+    assignment: dict[int, Pattern] = (
+        fixed_patterns(inst, fixed) if days == "fixed" else balanced_patterns(inst, seed)
+    )
+    week = Week(inst, assignment, effort)
+    t1 = time.perf_counter()
+    first = budget * (0.5 if days == "optimized" else 1.0)
+    week.solve_all(first, progress=lambda m: say(f"[{label}] {m}"))
+    t2 = time.perf_counter()
+    if days == "optimized":
+        left = budget - (t2 - start_at)
+        week = improve(week, seconds=left, seed=seed, say=lambda m: say(f"[{label}] {m}"))
+    t3 = time.perf_counter()
+    for key, dt in (
+        ("visit_days_s", t1 - start_at),
+        ("routing_s", t2 - t1),
+        ("improve_s", t3 - t2),
+    ):
+        clock[key] = clock.get(key, 0.0) + dt
+    week.raise_if_dropped()
+    return week

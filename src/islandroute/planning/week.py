@@ -1,0 +1,125 @@
+"""A week of one instance: visit-day assignment plus each day's routes, re-solvable by day."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from islandroute.errors import InfeasibleError, Problem
+from islandroute.model.network import Ferry, Vehicle
+from islandroute.model.plan import Route
+from islandroute.planning.day import DayLayout, Visit, build_day, events_to_nodes, route_events
+from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.ortools_adapter import solve_day
+from islandroute.planning.schedule import build_route
+
+RETRY_STRATEGIES = ("LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC", "SAVINGS")
+Events = list[tuple[Vehicle, list[Visit | Ferry]]]
+
+
+@dataclass
+class DayResult:
+    """One day's solved routes (as events) and what the solver said."""
+
+    events: Events
+    objective: int
+    dropped: list[Visit] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Week:
+    """Solves the days of an instance for an assignment, keeping each day's result."""
+
+    def __init__(self, inst: Instance, assignment: dict[int, Pattern], effort: int) -> None:
+        self.inst = inst
+        self.assignment = dict(assignment)
+        self.effort = effort
+        self.days: dict[str, DayResult] = {}
+        self.layouts: dict[str, DayLayout | None] = {}
+
+    def load_per_day(self) -> dict[str, int]:
+        """Visits per day under the current assignment (to share solver time)."""
+        out = {d: 0 for d in self.inst.days}
+        for si in self.inst.stations:
+            for d in self.assignment[si]:
+                out[d] += len(self.inst.units[si])
+        return out
+
+    def solve(self, day: str, seconds: float, warm: bool = False) -> DayResult:
+        """(Re-)solve one day within ``seconds``, warm-starting from the last result."""
+        lay = build_day(self.inst, day, self.assignment)
+        self.layouts[day] = lay
+        if lay is None or lay.model is None:
+            res = DayResult([], 0)
+            self.days[day] = res
+            return res
+        initial = None
+        if warm and day in self.days:
+            by_vehicle = {v.id: ev for v, ev in self.days[day].events}
+            initial = events_to_nodes(lay, [by_vehicle.get(v.id, []) for v in lay.vehicles])
+        sol = solve_day(
+            lay.model,
+            time_limit=seconds,
+            solution_limit=self.effort * max(10, len(lay.visits)),
+            initial=initial,
+        )
+        for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
+            if not sol.dropped:
+                break
+            retry = solve_day(lay.model, time_limit=max(1.0, seconds), first=first)
+            if len(retry.dropped) < len(sol.dropped) or (
+                len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
+            ):
+                sol = retry
+        dropped = [lay.visits[n - lay.first_visit] for n in sol.dropped]
+        res = DayResult(route_events(lay, sol.routes), sol.objective, dropped, sol.seconds)
+        self.days[day] = res
+        return res
+
+    def solve_all(self, seconds: float, progress: Callable[[str], None] | None = None) -> None:
+        """Solve every day, sharing ``seconds`` by the day's number of visits."""
+        load = self.load_per_day()
+        total = sum(load.values()) or 1
+        deadline = time.perf_counter() + seconds
+        for day in self.inst.days:
+            if load[day] == 0:
+                self.days[day] = DayResult([], 0)
+                continue
+            left = max(0.2, deadline - time.perf_counter())
+            share = max(0.2, min(left, seconds * load[day] / total))
+            res = self.solve(day, share)
+            if progress:
+                progress(f"{day}: {load[day]} visits, {len(res.events)} routes, {res.seconds:.1f}s")
+
+    def objective(self) -> int:
+        return sum(r.objective for r in self.days.values())
+
+    def dropped(self) -> list[tuple[str, Visit]]:
+        return [(d, v) for d, r in self.days.items() for v in r.dropped]
+
+    def routes(self) -> list[Route]:
+        """The timed routes of the whole week."""
+        out = []
+        for day in self.inst.days:
+            res = self.days.get(day)
+            for vehicle, events in res.events if res else []:
+                out.append(build_route(self.inst, vehicle, day, events, self.assignment))
+        return out
+
+    def raise_if_dropped(self) -> None:
+        """A visit the solver could not place is an infeasible request: name it."""
+        dropped = self.dropped()
+        if dropped:
+            raise InfeasibleError(
+                [
+                    Problem(
+                        f"station {v.unit.node!r}",
+                        "routing",
+                        f"no route on {d} could take its visit for {', '.join(v.unit.carriers)} "
+                        f"({v.load} parcels) within capacity, shifts, opening hours and "
+                        "ferry times",
+                    )
+                    for d, v in dropped
+                ]
+            )
