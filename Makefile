@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/islandroute network show --network zhoushan
+	$(BIN)/islandroute network validate --network zhoushan
+	$(BIN)/islandroute network export --network zhoushan --out zhoushan-network.json
 
 test: $(STAMP)
 	$(BIN)/ruff check .

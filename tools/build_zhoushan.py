@@ -59,7 +59,7 @@ SERVICE_DAYS = WEEK[:6]
 # ---- demand assumption (all estimates, see PROVENANCE.md) --------------------------
 PARCELS_PER_YEAR = 100_000_000  # municipal 2025 target of the 2020 pilot plan (README)
 DELIVERED_SHARE = 0.55  # share of that volume delivered in Zhoushan (rest collected)
-VILLAGE_SHARE = 0.066  # share of delivered parcels that go to the 281 village stations
+VILLAGE_SHARE = 0.03  # share of delivered parcels that go to the 281 village stations (estimate)
 WEEKS_PER_YEAR = 365.25 / 7
 WEEKLY_VILLAGE_PARCELS = round(PARCELS_PER_YEAR * DELIVERED_SHARE * VILLAGE_SHARE / WEEKS_PER_YEAR)
 SMALL_ISLAND_WEIGHT = 0.6  # fishing villages on small boat-only islands receive less

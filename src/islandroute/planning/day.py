@@ -58,8 +58,16 @@ class DayLayout:
         return self.ferries[node - self.first_ferry]
 
 
-def build_day(inst: Instance, day: str, assignment: dict[int, Pattern]) -> DayLayout | None:
-    """The routing model of ``day`` for the stations whose pattern includes it."""
+def build_day(
+    inst: Instance, day: str, assignment: dict[int, Pattern], fleet_margin: float | None = 1.6
+) -> DayLayout | None:
+    """The routing model of ``day`` for the stations whose pattern includes it.
+
+    With ``fleet_margin`` only part of a big fleet enters the model: every vehicle that
+    is one of few able to serve some visit, then the largest vehicles of each depot in
+    turn until the fleet holds ``fleet_margin`` times the day's parcels (a smaller model
+    solves much faster; the caller retries with the whole fleet if a visit is left out).
+    """
     di = inst.days.index(day)
     visits = [
         Visit(u, inst.load(u, assignment[si], day))
@@ -70,6 +78,8 @@ def build_day(inst: Instance, day: str, assignment: dict[int, Pattern]) -> DayLa
     if not visits:
         return None
     rows = [k for k, v in enumerate(inst.vehicles) if inst.reach.access(v, day) is not None]
+    if fleet_margin is not None:
+        rows = _enough_vehicles(inst, di, rows, visits, fleet_margin)
     vehicles = [inst.vehicles[k] for k in rows]
     t = inst.travel
     depots = list(dict.fromkeys(v.depot for v in vehicles))
@@ -162,6 +172,30 @@ def build_day(inst: Instance, day: str, assignment: dict[int, Pattern]) -> DayLa
     return lay
 
 
+def _enough_vehicles(
+    inst: Instance, di: int, rows: list[int], visits: list[Visit], margin: float
+) -> list[int]:
+    keep: set[int] = set()
+    for v in visits:
+        able = [k for k in rows if inst.servable[k, di, v.unit.station]]
+        if len(able) <= 2:
+            keep.update(able)
+    need = margin * sum(v.load for v in visits) + max((v.load for v in visits), default=0)
+    have = sum(inst.vehicles[k].capacity for k in keep)
+    by_depot: dict[str, list[int]] = {}
+    for k in sorted(rows, key=lambda k: (-inst.vehicles[k].capacity, k)):
+        if k not in keep:
+            by_depot.setdefault(inst.vehicles[k].depot, []).append(k)
+    queues = [by_depot[d] for d in sorted(by_depot)]
+    while have < need and any(queues):
+        for q in queues:
+            if q and have < need:
+                k = q.pop(0)
+                keep.add(k)
+                have += inst.vehicles[k].capacity
+    return sorted(keep)
+
+
 def _crossings(
     inst: Instance, day: str, vehicles: list[Vehicle], visits: list[Visit]
 ) -> list[tuple[Ferry, Ferry, int, list[int]]]:
@@ -243,6 +277,7 @@ def _island_trips(
         if not nodes or not free:
             continue
         k = max(free, key=lambda k: lay.vehicles[k].capacity)
+        nodes = [n for n in nodes if k in who.get(n, [])]
         room = lay.vehicles[k].capacity
         budget = max(g.departures.get(lay.day, (0,))) - min(f.departures.get(lay.day, (0,)))
         budget = 0.7 * (budget - f.minutes)
@@ -258,6 +293,7 @@ def _island_trips(
                 break
             chain.append(nxt)
             nodes.remove(nxt)
+            todo[t.zone_of(f.to)].remove(nxt)
             room -= visit.load
             budget -= step
             here = lay.loc[nxt]

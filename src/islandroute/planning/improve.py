@@ -43,7 +43,7 @@ def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]
         trial.days = dict(week.days)
         touched: set[str] = set()
         for si, pat, _gain in chosen:
-            touched |= set(week.assignment[si]) ^ set(pat)
+            touched |= set(week.assignment[si]) | set(pat)  # amounts shift on shared days
             trial.assignment[si] = pat
         left = deadline - time.perf_counter()
         if left < 0.5:

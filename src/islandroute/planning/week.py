@@ -47,8 +47,15 @@ class Week:
         return out
 
     def solve(self, day: str, seconds: float, warm: bool = False) -> DayResult:
-        """(Re-)solve one day within ``seconds``, warm-starting from the last result."""
-        lay = build_day(self.inst, day, self.assignment)
+        """(Re-)solve one day within ``seconds``, warm-starting from the last result;
+        on a smaller fleet first, on the whole fleet if a visit is left out."""
+        res = self._solve(day, seconds * 0.6 if not warm else seconds, warm, 1.6)
+        if res.dropped:
+            res = self._solve(day, seconds * 0.4 if not warm else seconds, warm, None)
+        return res
+
+    def _solve(self, day: str, seconds: float, warm: bool, margin: float | None) -> DayResult:
+        lay = build_day(self.inst, day, self.assignment, margin)
         self.layouts[day] = lay
         if lay is None or lay.model is None:
             res = DayResult([], 0)
@@ -67,7 +74,9 @@ class Week:
         for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
             if not sol.dropped:
                 break
-            retry = solve_day(lay.model, time_limit=max(1.0, seconds), first=first)
+            retry = solve_day(
+                lay.model, time_limit=max(0.3, seconds / 2 / len(RETRY_STRATEGIES)), first=first
+            )
             if len(retry.dropped) < len(sol.dropped) or (
                 len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
             ):
@@ -80,14 +89,15 @@ class Week:
     def solve_all(self, seconds: float, progress: Callable[[str], None] | None = None) -> None:
         """Solve every day, sharing ``seconds`` by the day's number of visits."""
         load = self.load_per_day()
-        total = sum(load.values()) or 1
         deadline = time.perf_counter() + seconds
+        busy = [d for d in self.inst.days if load[d]]
         for day in self.inst.days:
             if load[day] == 0:
                 self.days[day] = DayResult([], 0)
                 continue
-            left = max(0.2, deadline - time.perf_counter())
-            share = max(0.2, min(left, seconds * load[day] / total))
+            left = max(0.0, deadline - time.perf_counter())
+            rest = sum(load[d] for d in busy[busy.index(day) :])
+            share = max(0.5, left * load[day] / max(1, rest))
             res = self.solve(day, share)
             if progress:
                 progress(f"{day}: {load[day]} visits, {len(res.events)} routes, {res.seconds:.1f}s")

@@ -1,0 +1,543 @@
+"""Separate against joint delivery: totals, savings, and each carrier's fair share.
+
+``compare(net)`` plans every carrier alone and all carriers together (and, for the
+Shapley value, every coalition the value needs), all through one executor, and returns a
+:class:`CompareReport`. The stand-alone cost of a carrier is the characteristic function
+of its singleton coalition (see :mod:`islandroute.analysis.coalitions`), so the
+"separate" total is the sum of the carriers' stand-alone weeks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from islandroute.analysis.allocation import (
+    EXACT_MAX_PLAYERS,
+    Allocation,
+    CoreCheck,
+    check_core,
+    permutation_sample,
+    proportional,
+    shapley_exact,
+    shapley_monte_carlo,
+)
+from islandroute.analysis.coalitions import (
+    Coalition,
+    CoalitionJob,
+    CoalitionResult,
+    all_coalitions,
+    coalition_key,
+    plan_coalition,
+    restrict,
+)
+from islandroute.analysis.executor import Progress, Submitter, run_jobs
+from islandroute.errors import IslandrouteError
+from islandroute.model.network import Network
+from islandroute.model.plan import Kpis, Plan
+
+__all__ = [
+    "KPI_FIELDS",
+    "CarrierRow",
+    "CompareReport",
+    "compare",
+    "compare_command",
+    "compare_many",
+    "needed_coalitions",
+    "players_of",
+]
+
+AllocationMethod = Literal["shapley", "none"]
+#: KPIs compared between separate and joint weeks (lower is better for all of them).
+KPI_FIELDS: tuple[str, ...] = (
+    "cost",
+    "km",
+    "vehicle_days",
+    "driver_hours",
+    "ferry_crossings",
+    "co2_kg",
+)
+
+
+class CarrierRow(BaseModel):
+    """One carrier: its stand-alone week and its share of the joint week."""
+
+    model_config = ConfigDict(frozen=True)
+
+    carrier: str
+    name: str = ""
+    parcels: int
+    standalone: Kpis
+    joint_parcel_share: Kpis
+    shapley: float | None = None
+    shapley_error: float | None = None
+    by_parcels: float
+    by_standalone: float
+
+    @property
+    def standalone_cost(self) -> float:
+        return self.standalone.cost
+
+
+class CompareReport(BaseModel):
+    """Separate against joint: totals, savings in %, per-carrier shares, the core check.
+
+    ``coalitions`` holds every planned coalition's cost (``"ems+zto"`` -> yuan), the
+    characteristic function the Shapley value was computed from.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    network: str
+    players: tuple[str, ...]
+    time_limit: float
+    seed: int
+    allocation: str
+    separate: Kpis
+    joint: Kpis
+    savings_pct: dict[str, float]
+    carriers: tuple[CarrierRow, ...]
+    shapley: Allocation | None = None
+    core: CoreCheck | None = None
+    coalitions: dict[str, float] = Field(default_factory=dict)
+    errors: dict[str, str] = Field(default_factory=dict)
+    seconds: float = 0.0
+    joint_plan: Plan | None = Field(default=None, exclude=True, repr=False)
+
+    @property
+    def saving_pct(self) -> float:
+        """Cost saving of the joint week against the separate weeks, in %."""
+        return self.savings_pct.get("cost", 0.0)
+
+    def shares(self) -> dict[str, float]:
+        """Each carrier's share of the joint cost (Shapley; by stand-alone cost if none)."""
+        if self.shapley is not None:
+            return dict(self.shapley.shares)
+        return {r.carrier: r.by_standalone for r in self.carriers}
+
+    def to_dataframe(self) -> Any:
+        """One row per carrier plus a ``total`` row (pandas): separate against joint KPIs
+        (joint per carrier = parcel-weighted share of the joint routes), savings in % and
+        the allocations of the joint cost."""
+        import pandas as pd
+
+        def row(who: str, sep: Kpis, joint: Kpis) -> dict[str, Any]:
+            out: dict[str, Any] = {"carrier": who}
+            for f in KPI_FIELDS:
+                a, b = float(getattr(sep, f)), float(getattr(joint, f))
+                out[f"separate_{f}"] = a
+                out[f"joint_{f}"] = b
+                out[f"{f}_saving_pct"] = _pct(a, b)
+            return out
+
+        rows = []
+        for r in self.carriers:
+            d = row(r.carrier, r.standalone, r.joint_parcel_share)
+            d.update(
+                parcels=r.parcels,
+                standalone_cost=r.standalone.cost,
+                shapley=r.shapley,
+                shapley_error=r.shapley_error,
+                by_parcels=r.by_parcels,
+                by_standalone=r.by_standalone,
+                shapley_saving_pct=(
+                    _pct(r.standalone.cost, r.shapley) if r.shapley is not None else None
+                ),
+            )
+            rows.append(d)
+        tot = row("total", self.separate, self.joint)
+        tot.update(
+            parcels=sum(r.parcels for r in self.carriers),
+            standalone_cost=self.separate.cost,
+            shapley=self.shapley.total if self.shapley else None,
+            shapley_error=None,
+            by_parcels=sum(r.by_parcels for r in self.carriers),
+            by_standalone=sum(r.by_standalone for r in self.carriers),
+            shapley_saving_pct=self.savings_pct.get("cost"),
+        )
+        rows.append(tot)
+        return pd.DataFrame(rows).set_index("carrier")
+
+    def kpi_table(self) -> list[dict[str, Any]]:
+        """Rows ``kpi, separate, joint, saving_pct`` for printing."""
+        return [
+            {
+                "kpi": f,
+                "separate": float(getattr(self.separate, f)),
+                "joint": float(getattr(self.joint, f)),
+                "saving %": self.savings_pct[f],
+            }
+            for f in KPI_FIELDS
+        ]
+
+    def carrier_table(self) -> list[dict[str, Any]]:
+        """Rows per carrier for printing: stand-alone cost against each allocation."""
+        rows = []
+        for r in self.carriers:
+            d: dict[str, Any] = {
+                "carrier": r.carrier,
+                "parcels": r.parcels,
+                "alone": r.standalone.cost,
+                "by parcels": r.by_parcels,
+                "by alone cost": r.by_standalone,
+            }
+            if r.shapley is not None:
+                d["shapley"] = r.shapley
+                d["+/-"] = r.shapley_error or 0.0
+                d["saving %"] = _pct(r.standalone.cost, r.shapley)
+            rows.append(d)
+        return rows
+
+    def text(self) -> str:
+        """The comparison as readable text tables."""
+        lines = [
+            f"{self.network}: separate {self.separate.cost:,.0f} against joint "
+            f"{self.joint.cost:,.0f} a week ({self.saving_pct:+.1f}% saved), "
+            f"{len(self.players)} carriers, {len(self.coalitions)} plans, "
+            f"{self.time_limit:g}s each",
+            table(self.kpi_table(), ["kpi", "separate", "joint", "saving %"]),
+            "",
+        ]
+        cols = ["carrier", "parcels", "alone", "by parcels", "by alone cost"]
+        if self.shapley is not None:
+            cols += ["shapley", "+/-", "saving %"]
+        lines.append(table(self.carrier_table(), cols))
+        if self.shapley is not None:
+            how = (
+                "exact (every coalition planned)"
+                if self.shapley.method == "shapley"
+                else f"Monte Carlo over {self.shapley.samples} orders, +/- = 95% interval"
+            )
+            lines.append(
+                f"Shapley {how}; shares add up to {self.shapley.total:,.1f} "
+                f"(joint cost {self.joint.cost:,.1f})"
+            )
+        if self.core is not None:
+            lines.append(self.core.describe())
+        for k, e in self.errors.items():
+            lines.append(f"error in {k}: {e}")
+        return "\n".join(lines)
+
+    def to_json(self, path: str | None = None) -> str:
+        """The report as JSON (without the joint plan); written to ``path`` when given."""
+        text = self.model_dump_json(indent=1)
+        if path:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+
+def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """A plain right-aligned text table (numbers with thousands separators)."""
+
+    def cell(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:,.1f}"
+        if isinstance(v, int):
+            return f"{v:,}"
+        return str(v)
+
+    cells = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def _pct(before: float, after: float | None) -> float:
+    """Saving of ``after`` against ``before`` in % (0 when ``before`` is 0)."""
+    if after is None or before == 0 or not math.isfinite(before):
+        return 0.0
+    return round(100.0 * (before - after) / before, 3)
+
+
+def players_of(net: Network, carriers: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The carriers that play: those with parcels (restricted to ``carriers``)."""
+    busy = {c for s in net.stations for c, q in {**s.demand, **s.pickup}.items() if q > 0}
+    chosen = net.carrier_ids if carriers is None else tuple(carriers)
+    unknown = set(chosen) - set(net.carrier_ids)
+    if unknown:
+        raise ValueError(f"unknown carriers {sorted(unknown)}")
+    return tuple(c for c in net.carrier_ids if c in busy and c in chosen)
+
+
+def needed_coalitions(
+    players: Sequence[str],
+    allocation: AllocationMethod,
+    *,
+    exact_max: int = EXACT_MAX_PLAYERS,
+    samples: int = 200,
+    seed: int = 0,
+) -> list[Coalition]:
+    """The coalitions to plan: singletons and the grand coalition, plus every coalition
+    (exact Shapley) or those on the sampled orders' prefixes (Monte Carlo)."""
+    need: dict[Coalition, None] = {frozenset([p]): None for p in players}
+    if allocation == "shapley":
+        if len(players) <= exact_max:
+            need.update(dict.fromkeys(all_coalitions(players)))
+        else:
+            for perm in permutation_sample(players, samples, seed):
+                need.update(dict.fromkeys(frozenset(perm[:k]) for k in range(1, len(perm) + 1)))
+    need[frozenset(players)] = None
+    return sorted(need, key=lambda s: (len(s), coalition_key(s, players)))
+
+
+def compare(
+    net: Network,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    allocation: AllocationMethod = "shapley",
+    carriers: Sequence[str] | None = None,
+    executor: Submitter | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    effort: int = 20,
+    days: str = "optimized",
+    exact_max: int = EXACT_MAX_PLAYERS,
+    samples: int = 200,
+    core_tol: float = 0.01,
+) -> CompareReport:
+    """Plan separate and joint weeks (and the coalitions Shapley needs) and compare them.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds per weekly plan (each coalition gets its own).
+    allocation
+        ``"shapley"``: exact up to ``exact_max`` carriers, else Monte Carlo over
+        ``samples`` orders with a stated 95 % error; ``"none"``: only singletons and the
+        grand coalition (proportional splits are always given).
+    carriers
+        Compare only these carriers (the others' parcels and vehicles are left out).
+    executor
+        A ``concurrent.futures.Executor`` or ``dask.distributed.Client``; default a
+        local process pool of ``workers`` processes.
+    core_tol
+        Relative solver-noise tolerance of the core check.
+    """
+    return compare_many(
+        {net.name: net},
+        time_limit=time_limit,
+        seed=seed,
+        allocation=allocation,
+        carriers=carriers,
+        executor=executor,
+        workers=workers,
+        progress=progress,
+        effort=effort,
+        days=days,
+        exact_max=exact_max,
+        samples=samples,
+        core_tol=core_tol,
+    )[net.name]
+
+
+def compare_many(
+    nets: Mapping[str, Network],
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    allocation: AllocationMethod = "shapley",
+    carriers: Sequence[str] | None = None,
+    executor: Submitter | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    effort: int = 20,
+    days: str = "optimized",
+    exact_max: int = EXACT_MAX_PLAYERS,
+    samples: int = 200,
+    core_tol: float = 0.01,
+    errors: dict[str, str] | None = None,
+) -> dict[str, CompareReport]:
+    """:func:`compare` for several networks (scenarios) with all plans in one batch,
+    so every plan of every scenario shares the executor's workers.
+
+    When ``errors`` is given, a network whose carriers or joint week cannot be planned
+    is recorded there (tag -> message) and left out instead of raising.
+    """
+    t0 = time.perf_counter()
+    say = progress or (lambda _m: None)
+    work: dict[str, tuple[Network, tuple[str, ...], list[Coalition]]] = {}
+    jobs: list[tuple[Network, CoalitionJob]] = []
+    labels: list[str] = []
+    for tag, net in nets.items():
+        players = players_of(net, carriers)
+        if not players:
+            raise ValueError(f"{tag}: no carrier has parcels to deliver")
+        base = restrict(net, players)
+        need = needed_coalitions(
+            players, allocation, exact_max=exact_max, samples=samples, seed=seed
+        )
+        work[tag] = (base, players, need)
+        grand = frozenset(players)
+        for s in need:
+            members = tuple(p for p in players if p in s)
+            jobs.append(
+                (
+                    base,
+                    CoalitionJob(
+                        tag=tag,
+                        coalition=members,
+                        time_limit=time_limit,
+                        seed=seed,
+                        effort=effort,
+                        days=days,
+                        keep_plan=(s == grand),
+                    ),
+                )
+            )
+            labels.append(f"{tag}: {'+'.join(members)}")
+    say(f"{len(jobs)} weekly plans for {len(nets)} network(s), {time_limit:g}s each")
+    results = run_jobs(
+        plan_coalition, jobs, executor=executor, workers=workers, progress=say, labels=labels
+    )
+    by_tag: dict[str, dict[Coalition, CoalitionResult]] = {t: {} for t in nets}
+    for r in results:
+        by_tag[r.tag][frozenset(r.coalition)] = r
+    reports = {}
+    for tag, (base, players, _need) in work.items():
+        try:
+            reports[tag] = _assemble(
+                base,
+                players,
+                by_tag[tag],
+                allocation=allocation,
+                time_limit=time_limit,
+                seed=seed,
+                exact_max=exact_max,
+                samples=samples,
+                core_tol=core_tol,
+                seconds=time.perf_counter() - t0,
+            )
+        except IslandrouteError as err:
+            if errors is None:
+                raise
+            errors[tag] = str(err)
+    return reports
+
+
+def _sum_kpis(parts: Sequence[Kpis]) -> Kpis:
+    """KPIs of several plans together (electric share weighted by km)."""
+    km = sum(k.km for k in parts)
+    data: dict[str, Any] = {}
+    for name, field in Kpis.model_fields.items():
+        if name == "electric_km_share":
+            continue
+        total = sum(getattr(k, name) for k in parts)
+        data[name] = round(total, 4) if field.annotation is float else int(total)
+    data["electric_km_share"] = (
+        round(sum(k.km * k.electric_km_share for k in parts) / km, 6) if km > 0 else 0.0
+    )
+    return Kpis(**data)
+
+
+def _assemble(
+    net: Network,
+    players: tuple[str, ...],
+    res: dict[Coalition, CoalitionResult],
+    *,
+    allocation: AllocationMethod,
+    time_limit: float,
+    seed: int,
+    exact_max: int,
+    samples: int,
+    core_tol: float,
+    seconds: float,
+) -> CompareReport:
+    """Turn the planned coalitions into the report."""
+    grand = frozenset(players)
+    errors = {coalition_key(s, players): r.error for s, r in res.items() if r.error}
+    alone = {p: res[frozenset([p])] for p in players}
+    joint = res[grand]
+    bad = [p for p in players if alone[p].error] + (["joint"] if joint.error else [])
+    if bad:
+        msg = "; ".join(f"{k}: {v}" for k, v in errors.items())
+        raise IslandrouteError(f"{net.name}: cannot plan {', '.join(bad)}: {msg}")
+
+    def cost(s: frozenset[str]) -> float:
+        if not s:
+            return 0.0
+        if s not in res:
+            raise KeyError(f"coalition {coalition_key(s, players)} was not planned")
+        return res[s].cost
+
+    separate = _sum_kpis([alone[p].totals for p in players])
+    savings = {
+        f: _pct(float(getattr(separate, f)), float(getattr(joint.totals, f))) for f in KPI_FIELDS
+    }
+    parcels = {p: sum(s.demand.get(p, 0) for s in net.stations) for p in players}
+    by_parcels = proportional(parcels, joint.cost, "parcels")
+    by_alone = proportional({p: alone[p].cost for p in players}, joint.cost, "standalone")
+    shap: Allocation | None = None
+    core: CoreCheck | None = None
+    if allocation == "shapley" and errors:
+        errors["shapley"] = "not computed: some coalitions could not be planned"
+    elif allocation == "shapley":
+        if len(players) <= exact_max:
+            shap = shapley_exact(players, cost)
+        else:
+            shap = shapley_monte_carlo(players, cost, samples=samples, seed=seed)
+        core = check_core(shap.shares, cost, res.keys(), rel_tol=core_tol)
+    names = {c.id: c.name for c in net.carriers}
+    rows = tuple(
+        CarrierRow(
+            carrier=p,
+            name=names.get(p, ""),
+            parcels=parcels[p],
+            standalone=alone[p].totals,
+            joint_parcel_share=joint.by_carrier.get(p, Kpis()),
+            shapley=shap.shares[p] if shap else None,
+            shapley_error=shap.error.get(p) if shap else None,
+            by_parcels=by_parcels.shares[p],
+            by_standalone=by_alone.shares[p],
+        )
+        for p in players
+    )
+    return CompareReport(
+        network=net.name,
+        players=players,
+        time_limit=time_limit,
+        seed=seed,
+        allocation=allocation,
+        separate=separate,
+        joint=joint.totals,
+        savings_pct=savings,
+        carriers=rows,
+        shapley=shap,
+        core=core,
+        coalitions={coalition_key(s, players): r.cost for s, r in res.items()},
+        errors=errors,
+        seconds=round(seconds, 3),
+        joint_plan=joint.plan,
+    )
+
+
+def compare_command(args: argparse.Namespace, net: Network, say: Callable[[str], None]) -> int:
+    """``islandroute compare``: print the comparison, write ``OUT.json`` and ``OUT.csv``.
+
+    A broken core or a joint week dearer than the separate ones is a finding, printed in
+    the report, not an error: the exit status is 0 once the report is written.
+    """
+    report = compare(
+        net,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        allocation=args.allocation,
+        workers=args.workers,
+        progress=say,
+    )
+    print(report.text())
+    out = args.out or "comparison"
+    report.to_json(f"{out}.json")
+    report.to_dataframe().to_csv(f"{out}.csv")
+    print(f"wrote {out}.json and {out}.csv")
+    return 0
