@@ -58,10 +58,29 @@ class DayLayout:
         return self.ferries[node - self.first_ferry]
 
 
+def day_visits(inst: Instance, day: str, assignment: dict[int, Pattern]) -> list[Visit]:
+    """The units to serve on ``day`` under an assignment, with their loads."""
+    return [
+        Visit(u, inst.load(u, assignment[si], day))
+        for si in inst.stations
+        if day in assignment[si]
+        for u in inst.units[si]
+    ]
+
+
+def working(inst: Instance, day: str) -> list[int]:
+    """Rows of the vehicles that can work on ``day``."""
+    return [k for k, v in enumerate(inst.vehicles) if inst.reach.access(v, day) is not None]
+
+
 def build_day(
-    inst: Instance, day: str, assignment: dict[int, Pattern], fleet_margin: float | None = 1.6
+    inst: Instance,
+    day: str,
+    visits: list[Visit],
+    rows: list[int],
+    fleet_margin: float | None = 1.6,
 ) -> DayLayout | None:
-    """The routing model of ``day`` for the stations whose pattern includes it.
+    """The routing model of ``day`` for ``visits`` with the vehicles of ``rows``.
 
     With ``fleet_margin`` only part of a big fleet enters the model: every vehicle that
     is one of few able to serve some visit, then the largest vehicles of each depot in
@@ -69,15 +88,8 @@ def build_day(
     solves much faster; the caller retries with the whole fleet if a visit is left out).
     """
     di = inst.days.index(day)
-    visits = [
-        Visit(u, inst.load(u, assignment[si], day))
-        for si in inst.stations
-        if day in assignment[si]
-        for u in inst.units[si]
-    ]
-    if not visits:
+    if not visits or not rows:
         return None
-    rows = [k for k, v in enumerate(inst.vehicles) if inst.reach.access(v, day) is not None]
     if fleet_margin is not None:
         rows = _enough_vehicles(inst, di, rows, visits, fleet_margin)
     vehicles = [inst.vehicles[k] for k in rows]

@@ -15,6 +15,8 @@ import numpy as np
 from islandroute.planning.instance import Instance, Pattern
 
 CLUSTER_SIZE = 8
+FLEET_FILL = 0.9  # share of a fleet's capacity the visit-day start plans to fill
+OVERFLOW_WEIGHT = 1e4  # score per parcel over that share
 
 
 def fixed_patterns(inst: Instance, pattern: Pattern) -> dict[int, Pattern]:
@@ -73,38 +75,79 @@ def _kmeans(xy: np.ndarray, k: int, rng: np.random.Generator, iters: int = 25) -
 
 
 def balanced_patterns(inst: Instance, seed: int) -> dict[int, Pattern]:
-    """Clusters on one pattern each, chosen greedily to balance visits and parcels per day."""
+    """Clusters on one pattern each, chosen greedily to balance visits and parcels per day
+    and to keep each day's parcels within the fleet that can reach them.
+
+    A station's fleet is the set of vehicles able to serve it (an island's own vans, say);
+    a pattern that would load a fleet past ``FLEET_FILL`` of its capacity on some day is
+    penalised heavily, and a cluster that cannot avoid it is placed station by station.
+    """
     days = list(inst.days)
     visits = np.zeros(len(days))
     parcels = np.zeros(len(days))
     cap = float(np.median([v.capacity for v in inst.vehicles])) if inst.vehicles else 1.0
+    fleet_of: dict[int, frozenset[int]] = {
+        si: frozenset(np.nonzero(inst.servable[:, :, si].any(axis=1))[0].tolist())
+        for si in inst.stations
+    }
+    room: dict[frozenset[int], np.ndarray] = {}
+    for fleet in set(fleet_of.values()):
+        room[fleet] = FLEET_FILL * np.array(
+            [
+                sum(inst.vehicles[k].capacity for k in fleet if inst.servable[k, di].any())
+                for di in range(len(days))
+            ],
+            dtype=float,
+        )
+    fleet_load = {fleet: np.zeros(len(days)) for fleet in room}
     out: dict[int, Pattern] = {}
     groups = clusters(inst, seed)
     weight = {id(g): sum(inst.station(si).parcels + 1 for si in g) for g in groups}
     groups.sort(key=lambda g: -weight[id(g)])
     rng = np.random.default_rng(seed + 1)
+
+    Added = tuple[np.ndarray, np.ndarray, dict[frozenset[int], np.ndarray]]
+
+    def place(part: list[int], options: list[Pattern]) -> tuple[Pattern, float, Added]:
+        """The best pattern for ``part``, its fleet overflow and what it adds per day."""
+        best, best_score, best_over = options[0], math.inf, 0.0
+        best_add: Added | None = None
+        for pat in options:
+            dv, dp = np.zeros(len(days)), np.zeros(len(days))
+            dfleet: dict[frozenset[int], np.ndarray] = {}
+            for si in part:
+                f = dfleet.setdefault(fleet_of[si], np.zeros(len(days)))
+                for d, a in inst.amounts(inst.station(si), pat).items():
+                    dv[days.index(d)] += len(inst.units[si])
+                    dp[days.index(d)] += sum(a.values())
+                    f[days.index(d)] += sum(a.values())
+            over = sum(
+                float(np.maximum(fleet_load[k] + add - room[k], 0.0).sum())
+                for k, add in dfleet.items()
+            )
+            score = float(((visits + dv) ** 2).sum() + (((parcels + dp) / cap) ** 2).sum())
+            score += OVERFLOW_WEIGHT * over + rng.random() * 1e-6
+            if score < best_score:
+                best, best_score, best_over, best_add = pat, score, over, (dv, dp, dfleet)
+        assert best_add is not None
+        return best, best_over, best_add
+
     for g in groups:
         common = set(inst.patterns[g[0]])
         for si in g[1:]:
             common &= set(inst.patterns[si])
         parts = [g] if common else [[si] for si in g]
+        if common and len(g) > 1:
+            _, over, _ = place(g, sorted(common))
+            if over > 0:  # the cluster at once overfills a fleet: place it one by one
+                parts = [[si] for si in g]
         for part in parts:
-            options = sorted(common) if common else list(inst.patterns[part[0]])
-            best, best_score = options[0], math.inf
-            for pat in options:
-                dv, dp = np.zeros(len(days)), np.zeros(len(days))
-                for si in part:
-                    amounts = inst.amounts(inst.station(si), pat)
-                    for d, a in amounts.items():
-                        dv[days.index(d)] += len(inst.units[si])
-                        dp[days.index(d)] += sum(a.values())
-                score = float(((visits + dv) ** 2).sum() + (((parcels + dp) / cap) ** 2).sum())
-                score += rng.random() * 1e-6
-                if score < best_score:
-                    best, best_score = pat, score
-                    best_dv, best_dp = dv, dp
-            visits += best_dv
-            parcels += best_dp
+            options = sorted(common) if len(part) > 1 else list(inst.patterns[part[0]])
+            pat, _, (dv, dp, dfleet) = place(part, options)
+            visits += dv
+            parcels += dp
+            for k, add in dfleet.items():
+                fleet_load[k] += add
             for si in part:
-                out[si] = best
+                out[si] = pat
     return out

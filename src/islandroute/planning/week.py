@@ -9,9 +9,17 @@ from dataclasses import dataclass, field
 from islandroute.errors import InfeasibleError, Problem
 from islandroute.model.network import Ferry, Vehicle
 from islandroute.model.plan import Route
-from islandroute.planning.day import DayLayout, Visit, build_day, events_to_nodes, route_events
+from islandroute.planning.day import (
+    Visit,
+    build_day,
+    day_visits,
+    events_to_nodes,
+    route_events,
+    working,
+)
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.ortools_adapter import solve_day
+from islandroute.planning.regions import regions
 from islandroute.planning.schedule import build_route
 
 RETRY_STRATEGIES = ("LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC", "SAVINGS")
@@ -36,7 +44,6 @@ class Week:
         self.assignment = dict(assignment)
         self.effort = effort
         self.days: dict[str, DayResult] = {}
-        self.layouts: dict[str, DayLayout | None] = {}
 
     def load_per_day(self) -> dict[str, int]:
         """Visits per day under the current assignment (to share solver time)."""
@@ -47,44 +54,83 @@ class Week:
         return out
 
     def solve(self, day: str, seconds: float, warm: bool = False) -> DayResult:
-        """(Re-)solve one day within ``seconds``, warm-starting from the last result;
-        on a smaller fleet first, on the whole fleet if a visit is left out."""
-        res = self._solve(day, seconds * 0.6 if not warm else seconds, warm, 1.6)
-        if res.dropped:
-            res = self._solve(day, seconds * 0.4 if not warm else seconds, warm, None)
-        return res
+        """(Re-)solve one day within about ``seconds``, region by region.
 
-    def _solve(self, day: str, seconds: float, warm: bool, margin: float | None) -> DayResult:
-        lay = build_day(self.inst, day, self.assignment, margin)
-        self.layouts[day] = lay
-        if lay is None or lay.model is None:
-            res = DayResult([], 0)
-            self.days[day] = res
-            return res
-        initial = None
-        if warm and day in self.days:
-            by_vehicle = {v.id: ev for v, ev in self.days[day].events}
-            initial = events_to_nodes(lay, [by_vehicle.get(v.id, []) for v in lay.vehicles])
-        sol = solve_day(
-            lay.model,
-            time_limit=seconds,
-            solution_limit=self.effort * max(10, len(lay.visits)),
-            initial=initial,
-        )
-        for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
-            if not sol.dropped:
-                break
-            retry = solve_day(
-                lay.model, time_limit=max(0.3, seconds / 2 / len(RETRY_STRATEGIES)), first=first
-            )
-            if len(retry.dropped) < len(sol.dropped) or (
-                len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
-            ):
-                sol = retry
-        dropped = [lay.visits[n - lay.first_visit] for n in sol.dropped]
-        res = DayResult(route_events(lay, sol.routes), sol.objective, dropped, sol.seconds)
+        Each region is solved on part of its fleet, then on all of it if a visit is left
+        out; visits still left out get a last pass with every vehicle not yet used, and
+        then the whole day in one model. ``warm`` starts from the day's last routes.
+        """
+        t0 = time.perf_counter()
+        inst = self.inst
+        visits = day_visits(inst, day, self.assignment)
+        rows = working(inst, day)
+        prev = {v.id: ev for v, ev in self.days[day].events} if warm and day in self.days else {}
+        events: Events = []
+        objective = 0
+        dropped: list[Visit] = []
+        parts = regions(inst, day, visits, rows) if visits else []
+        for part_visits, part_rows in parts:
+            share = seconds * len(part_visits) / len(visits)
+            ev, obj, drop = self._solve_part(day, part_visits, part_rows, share, prev)
+            events += ev
+            objective += obj
+            dropped += drop
+        if dropped and len(parts) > 1:
+            used = {v.id for v, _ in events}
+            spare = [k for k in rows if inst.vehicles[k].id not in used]
+            left = max(0.5, seconds - (time.perf_counter() - t0))
+            ev, obj, dropped = self._solve_part(day, dropped, spare, left, {})
+            events += ev
+            objective += obj
+            if dropped:  # last resort: the whole day in one model
+                left = max(1.0, seconds - (time.perf_counter() - t0))
+                events, objective, dropped = self._solve_part(day, visits, rows, left, {})
+        res = DayResult(events, objective, dropped, time.perf_counter() - t0)
         self.days[day] = res
         return res
+
+    def _solve_part(
+        self,
+        day: str,
+        visits: list[Visit],
+        rows: list[int],
+        seconds: float,
+        prev: dict[str, list[Visit | Ferry]],
+    ) -> tuple[Events, int, list[Visit]]:
+        """One region: a smaller fleet first, the whole fleet if a visit is left out."""
+        best: tuple[Events, int, list[Visit]] = ([], 0, list(visits))
+        for margin, share in ((1.6, 0.6), (None, 0.4)):
+            lay = build_day(self.inst, day, visits, rows, margin)
+            if lay is None or lay.model is None:
+                return best
+            initial = None
+            if prev:
+                initial = events_to_nodes(lay, [prev.get(v.id, []) for v in lay.vehicles])
+            budget = seconds if prev else seconds * share
+            sol = solve_day(
+                lay.model,
+                time_limit=budget,
+                solution_limit=self.effort * max(10, len(lay.visits)),
+                initial=initial,
+            )
+            for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
+                if not sol.dropped:
+                    break
+                retry = solve_day(
+                    lay.model,
+                    time_limit=max(0.3, budget / 2 / len(RETRY_STRATEGIES)),
+                    first=first,
+                )
+                if len(retry.dropped) < len(sol.dropped) or (
+                    len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
+                ):
+                    sol = retry
+            dropped = [lay.visits[n - lay.first_visit] for n in sol.dropped]
+            if len(dropped) < len(best[2]) or (not dropped and sol.objective < best[1]):
+                best = (route_events(lay, sol.routes), sol.objective, dropped)
+            if not dropped or len(lay.vehicles) == len(rows):
+                break
+        return best
 
     def solve_all(self, seconds: float, progress: Callable[[str], None] | None = None) -> None:
         """Solve every day, sharing ``seconds`` by the day's number of visits."""
