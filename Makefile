@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/islandroute network show --network zhoushan
 	$(BIN)/islandroute network validate --network zhoushan
 	$(BIN)/islandroute network export --network zhoushan --out zhoushan-network.json
+	$(BIN)/islandroute plan --network zhoushan --mode joint --time-limit 60 --out zhoushan-plan.json
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -326,23 +326,44 @@ def route_events(
 
 
 def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[list[int]]:
-    """Solver node sequences for given per-vehicle events (a warm start)."""
-    visit_node = {id(v.unit): lay.first_visit + j for j, v in enumerate(lay.visits)}
+    """Solver node sequences for given per-vehicle events (a warm start).
+
+    Visits a vehicle may not serve in this layout are left out (the solver inserts them
+    again); crossings are matched to free (out, back) pairs of the same lines, and a
+    route whose crossings cannot be matched starts empty.
+    """
+    assert lay.model is not None
+    allowed = lay.model.allowed_vehicles
     by_unit = {
         (v.unit.station, v.unit.carriers): lay.first_visit + j for j, v in enumerate(lay.visits)
     }
-    free: dict[str, list[int]] = {}
-    for j, f in enumerate(lay.ferries):
-        free.setdefault(f.id, []).append(lay.first_ferry + j)
+    free: dict[str, list[tuple[int, int]]] = {}
+    for out_node, back_node in lay.model.pairs:
+        free.setdefault(lay.ferries[out_node - lay.first_ferry].id, []).append(
+            (out_node, back_node)
+        )
+    back_line = {
+        out_node: lay.ferries[back_node - lay.first_ferry].id
+        for out_node, back_node in lay.model.pairs
+    }
     out = []
-    for seq in events:
-        nodes = []
+    for k, seq in enumerate(events):
+        nodes: list[int] = []
+        stack: list[tuple[int, int]] = []
+        ok = True
         for ev in seq:
             if isinstance(ev, Visit):
-                node = by_unit.get((ev.unit.station, ev.unit.carriers), visit_node.get(id(ev.unit)))
-                if node is not None:
+                node = by_unit.get((ev.unit.station, ev.unit.carriers))
+                if node is not None and k in allowed.get(node, [k]):
                     nodes.append(node)
-            elif free.get(ev.id):
-                nodes.append(free[ev.id].pop(0))
-        out.append(nodes)
+            elif stack and back_line[stack[-1][0]] == ev.id:
+                nodes.append(stack.pop()[1])
+            elif free.get(ev.id) and k in allowed.get(free[ev.id][0][0], [k]):
+                pair = free[ev.id].pop(0)
+                stack.append(pair)
+                nodes.append(pair[0])
+            else:
+                ok = False
+                break
+        out.append(nodes if ok and not stack else [])
     return out

@@ -34,7 +34,9 @@ def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]
     tabu: set[int] = set()
     rounds = accepted = 0
     start_obj = week.objective()
-    while time.perf_counter() < deadline - 0.5 and batch >= 1:
+    last_round = 0.5  # a round is not started when less time is left than the last one took
+    while time.perf_counter() < deadline - last_round and batch >= 1:
+        round_start = time.perf_counter()
         moves = _candidates(week, [si for si in movable if si not in tabu], rng)
         if not moves:
             break
@@ -53,6 +55,7 @@ def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]
         for d in sorted(touched, key=inst.days.index):
             trial.solve(d, max(0.2, left * 0.9 * loads[d] / total), warm=True)
         rounds += 1
+        last_round = max(0.5, time.perf_counter() - round_start)
         if not trial.dropped() and trial.objective() < week.objective():
             week = trial
             accepted += 1

@@ -87,12 +87,15 @@ class Instance:
         return self.net.stations[si]
 
     def _units(self, si: int) -> list[Unit]:
-        """One unit per station, split by carrier when one visit would overfill a vehicle."""
+        """One unit per station, split by carrier when one visit would overfill a typical
+        vehicle that reaches it."""
         st = self.net.stations[si]
         cs = [c for c in self.carriers if st.demand.get(c, 0) + st.pickup.get(c, 0) > 0]
         reachable = self.servable[:, :, si].any(axis=1)
-        cap = max((v.capacity for k, v in enumerate(self.vehicles) if reachable[k]), default=1)
+        caps = [v.capacity for k, v in enumerate(self.vehicles) if reachable[k]] or [1]
         worst = {c: max(self._largest_visit(st, c, p) for p in self.patterns[si]) for c in cs}
+        # aim at the typical vehicle, not the largest, so that a big visit can spread
+        cap = max(float(np.median(caps)), max(worst.values(), default=0))
         groups: list[list[str]] = []
         loads: list[int] = []
         for c in sorted(cs, key=lambda c: -worst[c]):
