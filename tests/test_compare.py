@@ -11,6 +11,7 @@ import pytest
 from islandroute.analysis.coalitions import CoalitionJob, plan_coalition
 from islandroute.analysis.compare import CompareReport, compare, needed_coalitions
 from islandroute.analysis.executor import SerialExecutor
+from islandroute.analysis.settings import RunSettings
 from islandroute.datasets.synthetic import archipelago
 
 TIME_LIMIT = 4.0
@@ -132,3 +133,40 @@ def test_monte_carlo_path_states_its_error() -> None:
     exact_a = 0.5 * (rep.coalitions[a] + rep.coalitions[f"{a}+{b}"] - rep.coalitions[b])
     assert rep.shapley.shares[a] == pytest.approx(exact_a)
     assert "Monte Carlo" in rep.text()
+
+
+def test_run_settings_defaults_overrides_and_jobs() -> None:
+    assert RunSettings.resolve() == RunSettings()
+    base = RunSettings(time_limit=5, seed=3, allocation="none")
+    assert RunSettings.resolve(base) is base
+    over = RunSettings.resolve(base, seed=9, days="fixed")
+    assert (over.time_limit, over.seed, over.days, over.allocation) == (5, 9, "fixed", "none")
+    with pytest.raises(TypeError, match="time_limt"):
+        RunSettings.resolve(base, time_limt=1)
+    with pytest.raises(ValueError):
+        RunSettings.resolve(allocation="banzhaf")
+    with pytest.raises(ValueError):
+        base.seed = 1  # frozen
+    job = over.job(("ems", "zto"), tag="t", keep_plan=True)
+    assert job == CoalitionJob(
+        tag="t",
+        coalition=("ems", "zto"),
+        time_limit=5,
+        seed=9,
+        effort=20,
+        days="fixed",
+        keep_plan=True,
+    )
+
+
+def test_compare_rejects_unknown_keyword(net) -> None:
+    with pytest.raises(TypeError, match="time_limt"):
+        compare(net, time_limt=1, executor=SerialExecutor())
+
+
+def test_compare_takes_settings_with_keyword_overrides() -> None:
+    tiny = archipelago(n_stations=6, n_islands=2, n_carriers=2, seed=2)
+    cfg = RunSettings(time_limit=TIME_LIMIT, seed=1, allocation="none")
+    rep = compare(tiny, settings=cfg, seed=4, executor=SerialExecutor())
+    assert (rep.time_limit, rep.seed, rep.allocation) == (TIME_LIMIT, 4, "none")
+    assert rep.shapley is None and len(rep.coalitions) == 3

@@ -39,6 +39,7 @@ from islandroute.analysis.scenarios import (
     scale_demand,
     visit_frequency,
 )
+from islandroute.analysis.settings import RunSettings
 
 __all__ = [
     "EXACT_MAX_PLAYERS",
@@ -49,6 +50,7 @@ __all__ = [
     "CompareReport",
     "CoreCheck",
     "CoreViolation",
+    "RunSettings",
     "ScenarioReport",
     "SerialExecutor",
     "all_coalitions",

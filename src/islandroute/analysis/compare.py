@@ -13,7 +13,7 @@ import argparse
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,14 +37,17 @@ from islandroute.analysis.coalitions import (
     restrict,
 )
 from islandroute.analysis.executor import Progress, Submitter, run_jobs
+from islandroute.analysis.settings import AllocationMethod, RunSettings
 from islandroute.errors import IslandrouteError
 from islandroute.model.network import Network
 from islandroute.model.plan import Kpis, Plan
 
 __all__ = [
     "KPI_FIELDS",
+    "AllocationMethod",
     "CarrierRow",
     "CompareReport",
+    "RunSettings",
     "compare",
     "compare_command",
     "compare_many",
@@ -52,7 +55,6 @@ __all__ = [
     "players_of",
 ]
 
-AllocationMethod = Literal["shapley", "none"]
 #: KPIs compared between separate and joint weeks (lower is better for all of them).
 KPI_FIELDS: tuple[str, ...] = (
     "cost",
@@ -293,70 +295,50 @@ def needed_coalitions(
 def compare(
     net: Network,
     *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    allocation: AllocationMethod = "shapley",
+    settings: RunSettings | None = None,
     carriers: Sequence[str] | None = None,
     executor: Submitter | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    effort: int = 20,
-    days: str = "optimized",
-    exact_max: int = EXACT_MAX_PLAYERS,
-    samples: int = 200,
-    core_tol: float = 0.01,
+    **options: Any,
 ) -> CompareReport:
     """Plan separate and joint weeks (and the coalitions Shapley needs) and compare them.
 
     Parameters
     ----------
-    time_limit
-        Seconds per weekly plan (each coalition gets its own).
-    allocation
-        ``"shapley"``: exact up to ``exact_max`` carriers, else Monte Carlo over
-        ``samples`` orders with a stated 95 % error; ``"none"``: only singletons and the
-        grand coalition (proportional splits are always given).
+    settings
+        How each week is planned and the joint cost allocated (:class:`RunSettings`).
+    **options
+        Fields of :class:`RunSettings` (``time_limit``, ``seed``, ``allocation``,
+        ``effort``, ``days``, ``exact_max``, ``samples``, ``core_tol``), overriding
+        ``settings``: ``compare(net, time_limit=20, seed=0)``.
     carriers
         Compare only these carriers (the others' parcels and vehicles are left out).
     executor
         A ``concurrent.futures.Executor`` or ``dask.distributed.Client``; default a
         local process pool of ``workers`` processes.
-    core_tol
-        Relative solver-noise tolerance of the core check.
     """
     return compare_many(
         {net.name: net},
-        time_limit=time_limit,
-        seed=seed,
-        allocation=allocation,
+        settings=settings,
         carriers=carriers,
         executor=executor,
         workers=workers,
         progress=progress,
-        effort=effort,
-        days=days,
-        exact_max=exact_max,
-        samples=samples,
-        core_tol=core_tol,
+        **options,
     )[net.name]
 
 
 def compare_many(
     nets: Mapping[str, Network],
     *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    allocation: AllocationMethod = "shapley",
+    settings: RunSettings | None = None,
     carriers: Sequence[str] | None = None,
     executor: Submitter | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    effort: int = 20,
-    days: str = "optimized",
-    exact_max: int = EXACT_MAX_PLAYERS,
-    samples: int = 200,
-    core_tol: float = 0.01,
     errors: dict[str, str] | None = None,
+    **options: Any,
 ) -> dict[str, CompareReport]:
     """:func:`compare` for several networks (scenarios) with all plans in one batch,
     so every plan of every scenario shares the executor's workers.
@@ -365,8 +347,9 @@ def compare_many(
     is recorded there (tag -> message) and left out instead of raising.
     """
     t0 = time.perf_counter()
+    cfg = RunSettings.resolve(settings, **options)
     say = progress or (lambda _m: None)
-    work: dict[str, tuple[Network, tuple[str, ...], list[Coalition]]] = {}
+    work: dict[str, tuple[Network, tuple[str, ...]]] = {}
     jobs: list[tuple[Network, CoalitionJob]] = []
     labels: list[str] = []
     for tag, net in nets.items():
@@ -374,29 +357,16 @@ def compare_many(
         if not players:
             raise ValueError(f"{tag}: no carrier has parcels to deliver")
         base = restrict(net, players)
-        need = needed_coalitions(
-            players, allocation, exact_max=exact_max, samples=samples, seed=seed
-        )
-        work[tag] = (base, players, need)
+        work[tag] = (base, players)
         grand = frozenset(players)
+        need = needed_coalitions(
+            players, cfg.allocation, exact_max=cfg.exact_max, samples=cfg.samples, seed=cfg.seed
+        )
         for s in need:
             members = tuple(p for p in players if p in s)
-            jobs.append(
-                (
-                    base,
-                    CoalitionJob(
-                        tag=tag,
-                        coalition=members,
-                        time_limit=time_limit,
-                        seed=seed,
-                        effort=effort,
-                        days=days,
-                        keep_plan=(s == grand),
-                    ),
-                )
-            )
+            jobs.append((base, cfg.job(members, tag=tag, keep_plan=(s == grand))))
             labels.append(f"{tag}: {'+'.join(members)}")
-    say(f"{len(jobs)} weekly plans for {len(nets)} network(s), {time_limit:g}s each")
+    say(f"{len(jobs)} weekly plans for {len(nets)} network(s), {cfg.time_limit:g}s each")
     results = run_jobs(
         plan_coalition, jobs, executor=executor, workers=workers, progress=say, labels=labels
     )
@@ -404,19 +374,10 @@ def compare_many(
     for r in results:
         by_tag[r.tag][frozenset(r.coalition)] = r
     reports = {}
-    for tag, (base, players, _need) in work.items():
+    for tag, (base, players) in work.items():
         try:
             reports[tag] = _assemble(
-                base,
-                players,
-                by_tag[tag],
-                allocation=allocation,
-                time_limit=time_limit,
-                seed=seed,
-                exact_max=exact_max,
-                samples=samples,
-                core_tol=core_tol,
-                seconds=time.perf_counter() - t0,
+                base, players, by_tag[tag], cfg, seconds=time.perf_counter() - t0
             )
         except IslandrouteError as err:
             if errors is None:
@@ -444,13 +405,8 @@ def _assemble(
     net: Network,
     players: tuple[str, ...],
     res: dict[Coalition, CoalitionResult],
+    cfg: RunSettings,
     *,
-    allocation: AllocationMethod,
-    time_limit: float,
-    seed: int,
-    exact_max: int,
-    samples: int,
-    core_tol: float,
     seconds: float,
 ) -> CompareReport:
     """Turn the planned coalitions into the report."""
@@ -479,14 +435,14 @@ def _assemble(
     by_alone = proportional({p: alone[p].cost for p in players}, joint.cost, "standalone")
     shap: Allocation | None = None
     core: CoreCheck | None = None
-    if allocation == "shapley" and errors:
+    if cfg.allocation == "shapley" and errors:
         errors["shapley"] = "not computed: some coalitions could not be planned"
-    elif allocation == "shapley":
-        if len(players) <= exact_max:
+    elif cfg.allocation == "shapley":
+        if len(players) <= cfg.exact_max:
             shap = shapley_exact(players, cost)
         else:
-            shap = shapley_monte_carlo(players, cost, samples=samples, seed=seed)
-        core = check_core(shap.shares, cost, res.keys(), rel_tol=core_tol)
+            shap = shapley_monte_carlo(players, cost, samples=cfg.samples, seed=cfg.seed)
+        core = check_core(shap.shares, cost, res.keys(), rel_tol=cfg.core_tol)
     names = {c.id: c.name for c in net.carriers}
     rows = tuple(
         CarrierRow(
@@ -505,9 +461,9 @@ def _assemble(
     return CompareReport(
         network=net.name,
         players=players,
-        time_limit=time_limit,
-        seed=seed,
-        allocation=allocation,
+        time_limit=cfg.time_limit,
+        seed=cfg.seed,
+        allocation=cfg.allocation,
         separate=separate,
         joint=joint.totals,
         savings_pct=savings,

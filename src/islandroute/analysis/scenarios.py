@@ -18,12 +18,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from islandroute.analysis.compare import (
-    AllocationMethod,
-    CompareReport,
-    compare_many,
-)
+from islandroute.analysis.compare import CompareReport, compare_many
 from islandroute.analysis.executor import Progress, Submitter
+from islandroute.analysis.settings import RunSettings
 from islandroute.model.network import Network
 
 __all__ = [
@@ -181,18 +178,19 @@ def compare_scenarios(
     net: Network,
     scenarios: Mapping[str, Scenario | Network] | None = None,
     *,
-    time_limit: float = 30.0,
-    seed: int = 0,
-    allocation: AllocationMethod = "none",
+    settings: RunSettings | None = None,
     carriers: Sequence[str] | None = None,
     executor: Submitter | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
-    effort: int = 20,
-    samples: int = 200,
+    **options: Any,
 ) -> ScenarioReport:
     """Compare separate and joint weeks under every scenario (default
     :func:`default_scenarios`), all plans in one batch on one executor.
+
+    ``settings`` and ``**options`` (fields of :class:`RunSettings`) as for
+    :func:`~islandroute.analysis.compare.compare`, except that without ``settings`` the
+    allocation defaults to ``"none"`` (Shapley under every scenario multiplies the plans).
 
     A scenario that cannot be built (bad ferry id) or planned (a carrier cannot serve its
     stations, e.g. with every ferry cancelled) is listed in ``errors``, not raised.
@@ -209,15 +207,12 @@ def compare_scenarios(
             errors[name] = str(err)
     reports = compare_many(
         nets,
-        time_limit=time_limit,
-        seed=seed,
-        allocation=allocation,
+        settings=RunSettings(allocation="none") if settings is None else settings,
         carriers=carriers,
         executor=executor,
         workers=workers,
         progress=progress,
-        effort=effort,
-        samples=samples,
         errors=errors,
+        **options,
     )
     return ScenarioReport(reports=reports, errors=errors)

@@ -115,7 +115,8 @@ def _solve_instance(
     label: str,
     clock: dict[str, float],
 ) -> Week:
-    """Visit days, then every day's routes, then (optimized) route-guided day changes."""
+    """Visit days, then every day's routes, then (optimized) route-guided day changes,
+    then longer searches of each day with whatever time is left."""
     start_at = time.perf_counter()
     assignment: dict[int, Pattern] = (
         fixed_patterns(inst, fixed) if days == "fixed" else balanced_patterns(inst, seed)
@@ -129,10 +130,15 @@ def _solve_instance(
         left = budget - (t2 - start_at)
         week = improve(week, seconds=left, seed=seed, say=lambda m: say(f"[{label}] {m}"))
     t3 = time.perf_counter()
+    left = budget - (t3 - start_at)
+    if left > 1.0 and not week.dropped():
+        week.polish(left - 0.5)
+    t4 = time.perf_counter()
     for key, dt in (
         ("visit_days_s", t1 - start_at),
         ("routing_s", t2 - t1),
         ("improve_s", t3 - t2),
+        ("polish_s", t4 - t3),
     ):
         clock[key] = clock.get(key, 0.0) + dt
     week.raise_if_dropped()

@@ -53,7 +53,23 @@ class Week:
                 out[d] += len(self.inst.units[si])
         return out
 
-    def solve(self, day: str, seconds: float, warm: bool = False) -> DayResult:
+    def polish(self, seconds: float, scale: int = 10) -> None:
+        """Spend ``seconds`` on longer searches of each day from its current routes,
+        keeping a day's new routes only when they cost less and leave nothing out."""
+        deadline = time.perf_counter() + seconds
+        load = self.load_per_day()
+        busy = [d for d in self.inst.days if load[d]]
+        for n, day in enumerate(busy):
+            left = deadline - time.perf_counter()
+            if left < 0.3:
+                break
+            share = left * load[day] / max(1, sum(load[d] for d in busy[n:]))
+            old = self.days[day]
+            new = self.solve(day, share, warm=True, scale=scale)
+            if new.dropped or new.objective >= old.objective:
+                self.days[day] = old
+
+    def solve(self, day: str, seconds: float, warm: bool = False, scale: int = 1) -> DayResult:
         """(Re-)solve one day within about ``seconds``, region by region.
 
         Each region is solved on part of its fleet, then on all of it if a visit is left
@@ -71,7 +87,7 @@ class Week:
         parts = regions(inst, day, visits, rows) if visits else []
         for part_visits, part_rows in parts:
             share = seconds * len(part_visits) / len(visits)
-            ev, obj, drop = self._solve_part(day, part_visits, part_rows, share, prev)
+            ev, obj, drop = self._solve_part(day, part_visits, part_rows, share, prev, scale)
             events += ev
             objective += obj
             dropped += drop
@@ -96,6 +112,7 @@ class Week:
         rows: list[int],
         seconds: float,
         prev: dict[str, list[Visit | Ferry]],
+        scale: int = 1,
     ) -> tuple[Events, int, list[Visit]]:
         """One region: a smaller fleet first, the whole fleet if a visit is left out."""
         best: tuple[Events, int, list[Visit]] = ([], 0, list(visits))
@@ -110,7 +127,7 @@ class Week:
             sol = solve_day(
                 lay.model,
                 time_limit=budget,
-                solution_limit=self.effort * max(10, len(lay.visits)),
+                solution_limit=scale * self.effort * max(10, len(lay.visits)),
                 initial=initial,
             )
             for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
