@@ -43,3 +43,18 @@ def test_near_depots_share_a_group() -> None:
     }
     # the carriers' depots on the main island sit close together: one group holds them
     assert any({inst.vehicles[k].depot for k in g} >= depots_main for g in groups)
+
+
+def test_a_big_single_depot_day_is_cut_into_sectors() -> None:
+    net = ir.archipelago(
+        400, 4, 3, seed=2, share_bridge=1.0, share_vehicle_ferry=0.0, share_boat_only=0.0
+    )
+    inst = Instance(net, Reach(net), net.carrier_ids, list(net.vehicles), "joint")
+    assignment = balanced_patterns(inst, seed=0)
+    visits = day_visits(inst, "mon", assignment)
+    rows = working(inst, "mon")
+    parts = regions(inst, "mon", visits, rows)
+    assert len(visits) > 120 and len(parts) >= 2
+    assert sorted(id(v) for p, _ in parts for v in p) == sorted(id(v) for v in visits)
+    assert all(part_rows for _, part_rows in parts)
+    assert sorted(k for _, r in parts for k in r) == sorted(rows)

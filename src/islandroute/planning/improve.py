@@ -75,7 +75,7 @@ def _candidates(
     """Stations with a pattern that looks cheaper, best estimated gain first."""
     inst = week.inst
     t = inst.travel
-    km = t.km
+    km = inst.arc_cost
     routes: dict[str, list[_Row]] = {}
     where: dict[tuple[str, int], tuple[_Row, int]] = {}
     for day, res in week.days.items():
@@ -91,7 +91,7 @@ def _candidates(
                     seen.append((ev.unit.station, len(locs) - 1))
                     load += ev.load
             locs.append(t.i(vehicle.depot))
-            row = _Row(np.array(locs), vehicle.cost_per_km, vehicle.capacity - load, jumps)
+            row = _Row(np.array(locs), 1.0, vehicle.capacity - load, jumps)
             rows.append(row)
             for si, pos in seen:
                 where[(day, si)] = (row, pos)

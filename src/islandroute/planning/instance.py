@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -160,6 +161,15 @@ class Instance:
     def duration(self, minutes: float) -> float:
         """A travel or service time as the plan will show it (whole minutes on maps)."""
         return whole(minutes) if self.integral else float(minutes)
+
+    @cached_property
+    def arc_cost(self) -> np.ndarray:
+        """Cost of driving between two places for a typical vehicle: its km and its
+        driver's time (what moving a visit between days saves or adds)."""
+        vs = self.vehicles
+        cpk = float(np.median([v.cost_per_km for v in vs])) if vs else 1.0
+        cpm = float(np.median([v.cost_per_hour for v in vs])) / 60 if vs else 0.0
+        return self.travel.km * cpk + self.travel.minutes * cpm
 
     @property
     def horizon(self) -> int:

@@ -74,13 +74,15 @@ def _kmeans(xy: np.ndarray, k: int, rng: np.random.Generator, iters: int = 25) -
     return labels
 
 
-def balanced_patterns(inst: Instance, seed: int) -> dict[int, Pattern]:
+def balanced_patterns(inst: Instance, seed: int, concentrate: bool = False) -> dict[int, Pattern]:
     """Clusters on one pattern each, chosen greedily to balance visits and parcels per day
     and to keep each day's parcels within the fleet that can reach them.
 
     A station's fleet is the set of vehicles able to serve it (an island's own vans, say);
     a pattern that would load a fleet past ``FLEET_FILL`` of its capacity on some day is
     penalised heavily, and a cluster that cannot avoid it is placed station by station.
+    With ``concentrate`` the choice instead piles visits onto the days already busiest
+    (denser days, shorter drives between stops) as far as the fleets allow.
     """
     days = list(inst.days)
     visits = np.zeros(len(days))
@@ -126,6 +128,8 @@ def balanced_patterns(inst: Instance, seed: int) -> dict[int, Pattern]:
                 for k, add in dfleet.items()
             )
             score = float(((visits + dv) ** 2).sum() + (((parcels + dp) / cap) ** 2).sum())
+            if concentrate:
+                score = -score
             score += OVERFLOW_WEIGHT * over + rng.random() * 1e-6
             if score < best_score:
                 best, best_score, best_over, best_add = pat, score, over, (dv, dp, dfleet)

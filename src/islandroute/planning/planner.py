@@ -11,12 +11,15 @@ from islandroute.model.network import Network, Vehicle
 from islandroute.model.plan import Plan, Route
 from islandroute.network.reach import Reach, diagnose
 from islandroute.planning.costing import breakdown, kpis
+from islandroute.planning.day import COST_SCALE
 from islandroute.planning.improve import improve
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns
 from islandroute.planning.week import Week
 
 Progress = Callable[[str], None]
+ROUTING_SHARE = 0.4  # of an optimized plan's time: first routes of every day
+POLISH_SHARE = 0.3  # ... and longer searches of each day at the end (the rest: visit days)
 
 
 def plan_week(
@@ -118,16 +121,33 @@ def _solve_instance(
     """Visit days, then every day's routes, then (optimized) route-guided day changes,
     then longer searches of each day with whatever time is left."""
     start_at = time.perf_counter()
-    assignment: dict[int, Pattern] = (
-        fixed_patterns(inst, fixed) if days == "fixed" else balanced_patterns(inst, seed)
-    )
-    week = Week(inst, assignment, effort)
+    starts: list[dict[int, Pattern]]
+    if days == "fixed":
+        starts = [fixed_patterns(inst, fixed)]
+    elif days == "balanced":
+        starts = [balanced_patterns(inst, seed)]
+    else:  # spread out and piled up: which is cheaper depends on the fleet
+        starts = [balanced_patterns(inst, seed), balanced_patterns(inst, seed, concentrate=True)]
     t1 = time.perf_counter()
-    first = budget * (0.5 if days == "optimized" else 1.0)
-    week.solve_all(first, progress=lambda m: say(f"[{label}] {m}"))
+    first = budget * (ROUTING_SHARE if days == "optimized" else 1.0)
+    week: Week | None = None
+    for n, assignment in enumerate(starts):
+        trial = Week(inst, assignment, effort)
+        trial.solve_all(first / len(starts), progress=lambda m: say(f"[{label}] {m}"))
+        kind = ("spread", "piled")[n] if len(starts) > 1 else days
+        say(
+            f"[{label}] start {kind}: {len(trial.dropped())} left out, "
+            f"cost {trial.objective() / COST_SCALE:,.0f}"
+        )
+        if week is None or (len(trial.dropped()), trial.objective()) < (
+            len(week.dropped()),
+            week.objective(),
+        ):
+            week = trial
+    assert week is not None
     t2 = time.perf_counter()
     if days == "optimized":
-        left = budget - (t2 - start_at)
+        left = budget * (1 - POLISH_SHARE) - (t2 - start_at)
         week = improve(week, seconds=left, seed=seed, say=lambda m: say(f"[{label}] {m}"))
     t3 = time.perf_counter()
     left = budget - (t3 - start_at)

@@ -8,12 +8,15 @@ Routes rarely gain by crossing from one county's depots to another's villages.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from islandroute.planning.day import Visit
 from islandroute.planning.instance import Instance
 
 REGION_VISITS = 60  # days with fewer visits stay whole
+SWEEP_VISITS = 120  # a depot group with more visits is cut into sectors
 NEAR_MINUTES = 20.0  # depots this close by road form one group
 
 
@@ -48,7 +51,7 @@ def regions(
     di = inst.days.index(day)
     groups = depot_groups(inst, rows)
     if len(groups) <= 1:
-        return [(visits, rows)]
+        return _sweep(inst, visits, rows)
     # minutes from each group's depots to each visit (inf where no vehicle of it can serve)
     far = np.full((len(visits), len(groups)), np.inf)
     for g, members in enumerate(groups):
@@ -79,5 +82,46 @@ def regions(
     for g, members in enumerate(groups):
         mine = [v for j, v in enumerate(visits) if choice[j] == g]
         if mine:
-            out.append((mine, members))
+            out += _sweep(inst, mine, members)
     return out
+
+
+def _sweep(
+    inst: Instance, visits: list[Visit], rows: list[int]
+) -> list[tuple[list[Visit], list[int]]]:
+    """A region too big for one model, cut into sectors around its depots by angle, each
+    with a share of the vans in proportion to its parcels (at least one)."""
+    if len(visits) <= SWEEP_VISITS or len(rows) < 2:
+        return [(visits, rows)]
+    k = math.ceil(len(visits) / REGION_VISITS)
+    if k <= 1:
+        return [(visits, rows)]
+    k = min(k, len(rows))
+    nodes = inst.net.node_by_id
+    depots = [nodes[inst.vehicles[r].depot] for r in rows]
+    cx = sum(d.lon for d in depots) / len(depots)
+    cy = sum(d.lat for d in depots) / len(depots)
+    angle = np.array(
+        [math.atan2(nodes[v.unit.node].lat - cy, nodes[v.unit.node].lon - cx) for v in visits]
+    )
+    order = np.argsort(angle, kind="stable")
+    start = int(np.argmax(np.diff(np.concatenate([angle[order], angle[order][:1] + 2 * np.pi]))))
+    order = np.roll(order, -(start + 1))  # cut where the widest empty sector is
+    loads = np.array([max(1, visits[j].load) for j in order], dtype=float)
+    bounds = np.searchsorted(np.cumsum(loads), np.linspace(0, loads.sum(), k + 1)[1:-1])
+    chunks = [c for c in np.split(order, bounds) if len(c)]
+    vans = sorted(rows, key=lambda r: (-inst.vehicles[r].capacity, r))
+    share = [sum(max(1, visits[j].load) for j in c) / loads.sum() for c in chunks]
+    counts = [max(1, round(x * len(vans))) for x in share]
+    while sum(counts) > len(vans):
+        counts[int(np.argmax(counts))] -= 1
+    buckets: list[list[int]] = [[] for _ in chunks]
+    j = 0
+    for r in vans[: sum(counts)]:  # in turn, so each sector gets large and small vans
+        while len(buckets[j % len(chunks)]) >= counts[j % len(chunks)]:
+            j += 1
+        buckets[j % len(chunks)].append(r)
+        j += 1
+    for i, r in enumerate(vans[sum(counts) :]):
+        buckets[i % len(chunks)].append(r)
+    return [([visits[j] for j in c], b) for c, b in zip(chunks, buckets, strict=True)]
