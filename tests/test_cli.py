@@ -1,0 +1,99 @@
+"""The command line: networks written by another tool plan and validate; bad input is
+named without a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from islandroute.cli import main
+
+
+def _spec_only_network() -> dict[str, Any]:
+    """A network with exactly the spec's fields, as another tool would write it."""
+    return {
+        "format": "islandroute.network/1",
+        "name": "outside-tool",
+        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        "nodes": [
+            {"id": "D", "kind": "depot", "island": "a", "lon": 122.0, "lat": 30.0},
+            {"id": "P1", "kind": "port", "island": "a", "lon": 122.05, "lat": 30.0},
+            {"id": "P2", "kind": "port", "island": "b", "lon": 122.15, "lat": 30.0},
+            {"id": "S1", "kind": "station", "island": "a", "lon": 122.02, "lat": 30.03},
+            {"id": "S2", "kind": "station", "island": "b", "lon": 122.17, "lat": 30.02},
+            {"id": "S3", "kind": "station", "island": "b", "lon": 122.18, "lat": 29.98},
+        ],
+        "roads": [
+            {"a": "D", "b": "P1", "km": 5, "minutes": 9, "bridge": False},
+            {"a": "D", "b": "S1", "km": 4, "minutes": 7, "bridge": False},
+            {"a": "P2", "b": "S2", "km": 3, "minutes": 6, "bridge": False},
+            {"a": "P2", "b": "S3", "km": 4, "minutes": 7, "bridge": False},
+        ],
+        "ferries": [
+            {
+                "id": "out",
+                "from": "P1",
+                "to": "P2",
+                "minutes": 30,
+                "vehicles": True,
+                "departures": {d: [480, 720] for d in ["mon", "tue", "wed", "thu", "fri", "sat"]},
+            },
+            {
+                "id": "back",
+                "from": "P2",
+                "to": "P1",
+                "minutes": 30,
+                "vehicles": True,
+                "departures": {d: [600, 900] for d in ["mon", "tue", "wed", "thu", "fri", "sat"]},
+            },
+        ],
+        "carriers": [{"id": "ems", "name": "EMS"}, {"id": "zto", "name": "ZTO"}],
+        "stations": [
+            {"node": "S1", "min_visits": 3, "open": [480, 1080], "demand": {"ems": 20, "zto": 9}},
+            {"node": "S2", "min_visits": 3, "open": [480, 1080], "demand": {"ems": 12}},
+            {"node": "S3", "min_visits": 3, "open": [480, 1080], "demand": {"zto": 15}},
+        ],
+        "vehicles": [
+            {"id": "e1", "carrier": "ems", "depot": "D", "capacity": 100, "shift": [420, 1140]},
+            {"id": "z1", "carrier": "zto", "depot": "D", "capacity": 100, "shift": [420, 1140]},
+            {"id": "x1", "carrier": None, "depot": "D", "capacity": 100, "shift": [420, 1140]},
+        ],
+    }
+
+
+@pytest.mark.parametrize("mode", ["joint", "separate"])
+def test_network_from_another_tool_plans_and_validates(tmp_path: Path, mode: str) -> None:
+    net = tmp_path / "net.json"
+    net.write_text(json.dumps(_spec_only_network()))
+    plan = tmp_path / "plan.json"
+    args = ["plan", "--network", str(net), "--mode", mode, "--time-limit", "5", "--quiet"]
+    assert main([*args, "--out", str(plan)]) == 0
+    doc = json.loads(plan.read_text())
+    assert doc["format"] == "islandroute.plan/1" and doc["mode"] == mode
+    assert main(["validate", "--network", str(net), "--plan", str(plan)]) == 0
+
+
+def test_malformed_network_is_named_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _spec_only_network()
+    doc["ferries"][0]["departures"]["mon"] = ["25:00"]
+    doc["stations"][1]["demand"]["ems"] = -4
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    assert main(["network", "validate", "--network", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "ferry 'out': departures.mon.0" in err and "station 'S2': demand.ems" in err
+    assert "Traceback" not in err
+
+
+def test_export_round_trip(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    src = tmp_path / "src.json"
+    src.write_text(json.dumps(_spec_only_network()))
+    assert main(["network", "export", "--network", str(src), "--out", str(first)]) == 0
+    assert main(["network", "export", "--network", str(first), "--out", str(second)]) == 0
+    assert first.read_text() == second.read_text()
