@@ -22,9 +22,14 @@ from islandroute.model.network import (
 from islandroute.model.plan import PLAN_FORMAT, Kpis, Plan
 
 
-def dumps(doc: dict[str, Any], indent: int | None = 1) -> str:
-    """JSON text of a document, stable for diffs (keys in the order written)."""
-    return json.dumps(doc, indent=indent, ensure_ascii=False) + "\n"
+def dumps(doc: dict[str, Any], indent: int | None = 1, path: str | None = None) -> str:
+    """JSON text of a document, stable for diffs (keys in the order written); also
+    written to ``path`` when given."""
+    text = json.dumps(doc, indent=indent, ensure_ascii=False) + "\n"
+    if path:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    return text
 
 
 def _num(x: float) -> float | int:
@@ -215,6 +220,7 @@ def plan_to_doc(plan: Plan) -> dict[str, Any]:
                 "co2_kg": _num(r.co2_kg),
                 "minutes": _num(r.minutes),
                 "ferry_fares": _num(r.ferry_fares),
+                "parcel_fares": _num(r.parcel_fares),
             }
             for r in plan.routes
         ],

@@ -306,11 +306,7 @@ class Network(Frozen):
         """The exchange document as JSON text; written to ``path`` when given."""
         from islandroute.model.exchange import dumps
 
-        text = dumps(self.to_dict(), indent=indent)
-        if path:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        return text
+        return dumps(self.to_dict(), indent=indent, path=path)
 
 
 def _dump(v: Any) -> Any:

@@ -47,6 +47,7 @@ class Route(Frozen):
     co2_kg: float = 0.0
     minutes: float = 0.0
     ferry_fares: float = 0.0
+    parcel_fares: float = 0.0
 
     @property
     def parcels(self) -> int:
@@ -106,11 +107,7 @@ class Plan(Frozen):
         """The plan document as JSON text; written to ``path`` when given."""
         from islandroute.model.exchange import dumps
 
-        text = dumps(self.to_dict(), indent=indent)
-        if path:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        return text
+        return dumps(self.to_dict(), indent=indent, path=path)
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Plan:

@@ -12,7 +12,7 @@ from islandroute.model.network import Network
 from islandroute.model.plan import Kpis, Route
 
 
-def kpis(net: Network, routes: list[Route], parcel_fares: dict[int, float] | None = None) -> Kpis:
+def kpis(net: Network, routes: list[Route]) -> Kpis:
     """Totals of a list of routes."""
     km = sum(r.km for r in routes)
     ekm = sum(r.km for r in routes if net.vehicle_by_id[r.vehicle].electric)
@@ -24,7 +24,7 @@ def kpis(net: Network, routes: list[Route], parcel_fares: dict[int, float] | Non
         driver_hours=round(sum(r.minutes for r in routes) / 60, 4),
         ferry_crossings=sum(r.ferry_crossings for r in routes),
         ferry_fares=round(sum(r.ferry_fares for r in routes), 4),
-        parcel_fares=round(sum((parcel_fares or {}).get(id(r), 0.0) for r in routes), 4),
+        parcel_fares=round(sum(r.parcel_fares for r in routes), 4),
         co2_kg=round(sum(r.co2_kg for r in routes), 4),
         electric_km_share=round(ekm / km, 6) if km > 0 else 0.0,
         parcels=sum(r.parcels for r in routes),
@@ -64,6 +64,7 @@ def breakdown(net: Network, routes: list[Route], key: str) -> dict[str, Kpis]:
             a["driver_hours"] += r.minutes / 60 * share
             a["ferry_crossings"] += r.ferry_crossings * share
             a["ferry_fares"] += r.ferry_fares * share
+            a["parcel_fares"] += r.parcel_fares * share
             a["co2_kg"] += r.co2_kg * share
             a["parcels"] += q
             vehicles[k].add(r.vehicle)
@@ -80,6 +81,7 @@ def breakdown(net: Network, routes: list[Route], key: str) -> dict[str, Kpis]:
             driver_hours=round(a["driver_hours"], 4),
             ferry_crossings=round(a["ferry_crossings"]),
             ferry_fares=round(a["ferry_fares"], 4),
+            parcel_fares=round(a["parcel_fares"], 4),
             co2_kg=round(a["co2_kg"], 4),
             electric_km_share=round(a["ekm"] / a["km"], 6) if a["km"] > 0 else 0.0,
             parcels=int(a["parcels"]),

@@ -50,12 +50,13 @@ def build_route(
     minutes = sim.end - sim.stops[0].depart
     fares = sum(inst.net.ferry_by_id[g.ferry].fare_vehicle for g in sim.legs if g.ferry)
     parcels = sum(sum(s.deliver.values()) for s in sim.stops)
+    boat = parcels * acc.parcel_fare  # parcels brought to an island depot by boat
     cost = (
         vehicle.cost_fixed
         + km * vehicle.cost_per_km
         + minutes / 60 * vehicle.cost_per_hour
         + fares
-        + parcels * acc.parcel_fare
+        + boat
     )
     carriers = (
         tuple(c for c in inst.carriers)
@@ -73,6 +74,7 @@ def build_route(
         co2_kg=round(km * vehicle.co2_per_km, 4),
         minutes=minutes,
         ferry_fares=fares,
+        parcel_fares=round(boat, 4),
     )
 
 
