@@ -31,6 +31,7 @@ def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]
     if not movable or week.dropped():
         return week
     batch = max(1, len(movable) // 8)
+    equal_split = inst.net.rules.split == "equal"
     tabu: set[int] = set()
     rounds = accepted = 0
     start_obj = week.objective()
@@ -45,7 +46,9 @@ def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]
         trial.days = dict(week.days)
         touched: set[str] = set()
         for si, pat, _gain in chosen:
-            touched |= set(week.assignment[si]) | set(pat)  # amounts shift on shared days
+            old_days, new_days = set(week.assignment[si]), set(pat)
+            # with parcels "since the last visit" the amounts shift on shared days too
+            touched |= old_days ^ new_days if equal_split else old_days | new_days
             trial.assignment[si] = pat
         left = deadline - time.perf_counter()
         if left < 0.5:
