@@ -21,6 +21,8 @@ from islandroute.planning.day import COST_SCALE
 from islandroute.planning.instance import Pattern
 from islandroute.planning.week import Week
 
+ROUNDS = 12  # a round of moves gets at most this share of the improvement time
+
 
 def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]) -> Week:
     """Improve ``week`` for at most ``seconds``; returns the best week found."""
@@ -55,16 +57,17 @@ def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]
             break
         loads = trial.load_per_day()
         total = sum(loads[d] for d in touched) or 1
+        round_time = min(left * 0.9, max(1.0, seconds / ROUNDS))
         for d in sorted(touched, key=inst.days.index):
-            trial.solve(d, max(0.2, left * 0.9 * loads[d] / total), warm=True)
+            trial.solve(d, max(0.2, round_time * loads[d] / total), warm=True)
         rounds += 1
         last_round = max(0.5, time.perf_counter() - round_start)
         if not trial.dropped() and trial.objective() < week.objective():
             week = trial
             accepted += 1
         else:
-            tabu |= {si for si, _, _ in chosen}
-            batch = batch // 2 if batch > 1 else 0
+            tabu |= {si for si, _, _ in chosen}  # not tried again: the next candidates go
+            batch = max(1, batch // 2)
     say(
         f"visit days: {rounds} rounds, {accepted} kept, cost "
         f"{start_obj / COST_SCALE:,.0f} -> {week.objective() / COST_SCALE:,.0f}"

@@ -88,19 +88,8 @@ def balanced_patterns(inst: Instance, seed: int, concentrate: bool = False) -> d
     visits = np.zeros(len(days))
     parcels = np.zeros(len(days))
     cap = float(np.median([v.capacity for v in inst.vehicles])) if inst.vehicles else 1.0
-    fleet_of: dict[int, frozenset[int]] = {
-        si: frozenset(np.nonzero(inst.servable[:, :, si].any(axis=1))[0].tolist())
-        for si in inst.stations
-    }
-    room: dict[frozenset[int], np.ndarray] = {}
-    for fleet in set(fleet_of.values()):
-        room[fleet] = FLEET_FILL * np.array(
-            [
-                sum(inst.vehicles[k].capacity for k in fleet if inst.servable[k, di].any())
-                for di in range(len(days))
-            ],
-            dtype=float,
-        )
+    fleet_of, capacity = fleets(inst)
+    room = {k: FLEET_FILL * c for k, c in capacity.items()}
     fleet_load = {fleet: np.zeros(len(days)) for fleet in room}
     out: dict[int, Pattern] = {}
     groups = clusters(inst, seed)
@@ -154,4 +143,121 @@ def balanced_patterns(inst: Instance, seed: int, concentrate: bool = False) -> d
                 fleet_load[k] += add
             for si in part:
                 out[si] = pat
+    return repair_overflow(inst, out, fleet_of, capacity)
+
+
+def fleets(inst: Instance) -> tuple[dict[int, frozenset[int]], dict[frozenset[int], np.ndarray]]:
+    """Each station's fleet (the vehicles able to serve it) and each fleet's capacity a day."""
+    fleet_of = {
+        si: frozenset(np.nonzero(inst.servable[:, :, si].any(axis=1))[0].tolist())
+        for si in inst.stations
+    }
+    capacity = {
+        fleet: np.array(
+            [
+                sum(inst.vehicles[k].capacity for k in fleet if inst.servable[k, di].any())
+                for di in range(len(inst.days))
+            ],
+            dtype=float,
+        )
+        for fleet in set(fleet_of.values())
+    }
+    return fleet_of, capacity
+
+
+def sweep_patterns(inst: Instance) -> dict[int, Pattern] | None:
+    """For stations visited once in the horizon: sectors around the depots by angle, one
+    day after another, each day filled up to its fleet's capacity (the classic sweep).
+    None when some station is visited more than once (the sweep does not apply)."""
+    if any(len(p) != 1 for si in inst.stations for p in inst.patterns[si]):
+        return None
+    nodes = inst.net.node_by_id
+    depots = [nodes[v.depot] for v in inst.vehicles] or [nodes[inst.station(inst.stations[0]).node]]
+    cx = sum(d.lon for d in depots) / len(depots)
+    cy = sum(d.lat for d in depots) / len(depots)
+
+    def angle(si: int) -> float:
+        n = nodes[inst.station(si).node]
+        return math.atan2(n.lat - cy, n.lon - cx)
+
+    days = list(inst.days)
+    cap = np.zeros(len(days))
+    for di in range(len(days)):
+        cap[di] = sum(v.capacity for k, v in enumerate(inst.vehicles) if inst.servable[k, di].any())
+    load = np.zeros(len(days))
+    out: dict[int, Pattern] = {}
+    cursor = 0
+    for si in sorted(inst.stations, key=angle):
+        allowed = [days.index(p[0]) for p in inst.patterns[si]]
+        need = inst.station(si).parcels + sum(inst.station(si).pickup.values())
+        order = sorted(allowed, key=lambda d: ((d - cursor) % len(days), d))
+        pick = next((d for d in order if load[d] + need <= cap[d]), order[0])
+        cursor = pick
+        load[pick] += need
+        out[si] = (days[pick],)
+    return repair_overflow(inst, out, *fleets(inst))
+
+
+def _parcels_by_day(inst: Instance, si: int, pat: Pattern) -> np.ndarray:
+    days = list(inst.days)
+    out = np.zeros(len(days))
+    for d, a in inst.amounts(inst.station(si), pat).items():
+        out[days.index(d)] += sum(a.values())
+    return out
+
+
+def repair_overflow(
+    inst: Instance,
+    assignment: dict[int, Pattern],
+    fleet_of: dict[int, frozenset[int]],
+    capacity: dict[frozenset[int], np.ndarray],
+    max_steps: int = 2000,
+) -> dict[int, Pattern]:
+    """Move or swap stations' patterns until no fleet carries more parcels on a day than
+    it can hold (bin packing when a day has one vehicle), or no move helps."""
+    out = dict(assignment)
+    load = {k: np.zeros(len(inst.days)) for k in capacity}
+    for si, pat in out.items():
+        load[fleet_of[si]] += _parcels_by_day(inst, si, pat)
+
+    def excess(k: frozenset[int], arr: np.ndarray) -> float:
+        return float(np.maximum(arr - capacity[k], 0.0).sum())
+
+    for _ in range(max_steps):
+        over = {k: excess(k, v) for k, v in load.items()}
+        worst = max(over, key=lambda k: over[k], default=None)
+        if worst is None or over[worst] <= 0:
+            break
+        members = [si for si in out if fleet_of[si] == worst]
+        best: tuple[float, list[tuple[int, Pattern]]] = (0.0, [])
+        vec = {si: _parcels_by_day(inst, si, out[si]) for si in members}
+        for si in members:  # move one station
+            for pat in inst.patterns[si]:
+                if pat == out[si]:
+                    continue
+                new = load[worst] - vec[si] + _parcels_by_day(inst, si, pat)
+                gain = over[worst] - excess(worst, new)
+                if gain > best[0] + 1e-9:
+                    best = (gain, [(si, pat)])
+        if not best[1]:  # swap the patterns of two stations
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    pa, pb = out[b], out[a]
+                    if pa == out[a] or pa not in inst.patterns[a] or pb not in inst.patterns[b]:
+                        continue
+                    new = (
+                        load[worst]
+                        - vec[a]
+                        - vec[b]
+                        + _parcels_by_day(inst, a, pa)
+                        + _parcels_by_day(inst, b, pb)
+                    )
+                    gain = over[worst] - excess(worst, new)
+                    if gain > best[0] + 1e-9:
+                        best = (gain, [(a, pa), (b, pb)])
+        if not best[1]:
+            break
+        for si, pat in best[1]:
+            load[worst] += _parcels_by_day(inst, si, pat) - _parcels_by_day(inst, si, out[si])
+            out[si] = pat
     return out

@@ -14,7 +14,7 @@ from islandroute.planning.costing import breakdown, kpis
 from islandroute.planning.day import COST_SCALE
 from islandroute.planning.improve import improve
 from islandroute.planning.instance import Instance, Pattern
-from islandroute.planning.patterns import balanced_patterns, fixed_patterns
+from islandroute.planning.patterns import balanced_patterns, fixed_patterns, sweep_patterns
 from islandroute.planning.week import Week
 
 Progress = Callable[[str], None]
@@ -128,13 +128,16 @@ def _solve_instance(
         starts = [balanced_patterns(inst, seed)]
     else:  # spread out and piled up: which is cheaper depends on the fleet
         starts = [balanced_patterns(inst, seed), balanced_patterns(inst, seed, concentrate=True)]
+        swept = sweep_patterns(inst)
+        if swept is not None:  # visited once a horizon: sectors by angle are a natural start
+            starts.append(swept)
     t1 = time.perf_counter()
     first = budget * (ROUTING_SHARE if days == "optimized" else 1.0)
     week: Week | None = None
     for n, assignment in enumerate(starts):
         trial = Week(inst, assignment, effort)
         trial.solve_all(first / len(starts), progress=lambda m: say(f"[{label}] {m}"))
-        kind = ("spread", "piled")[n] if len(starts) > 1 else days
+        kind = ("spread", "piled", "swept")[n] if len(starts) > 1 else days
         say(
             f"[{label}] start {kind}: {len(trial.dropped())} left out, "
             f"cost {trial.objective() / COST_SCALE:,.0f}"
@@ -152,7 +155,11 @@ def _solve_instance(
     t3 = time.perf_counter()
     left = budget - (t3 - start_at)
     if left > 1.0 and not week.dropped():
-        week.polish(left - 0.5)
+        end = t3 + left - 0.5
+        scale = 10
+        while end - time.perf_counter() > 1.0 and scale <= 10_000:  # longer searches each pass
+            week.polish(end - time.perf_counter(), scale=scale)
+            scale *= 4
     t4 = time.perf_counter()
     for key, dt in (
         ("visit_days_s", t1 - start_at),
