@@ -43,10 +43,12 @@ def plan_week(
         ``"joint"`` pools every carrier's parcels and vehicles; ``"separate"`` plans
         each carrier alone with its own vehicles.
     time_limit
-        Seconds for the whole plan (a hard budget shared by carriers and days).
+        Seconds for the whole plan, shared by carriers and days (a first solution of a
+        day may run a few seconds past its share).
     days
-        ``"optimized"``: balanced start then route-guided pattern changes;
-        ``"balanced"``: the start only; ``"fixed"``: ``fixed`` for every station.
+        ``"optimized"``: the cheapest after routing of several starts (spread, piled,
+        swept), then route-guided pattern changes; ``"balanced"``: the spread start
+        only; ``"fixed"``: ``fixed`` for every station that allows it.
     carriers
         Plan only these carriers (a coalition); default all.
     effort
@@ -107,6 +109,39 @@ def plan_week(
     )
 
 
+def _move_dropped(week: Week, deadline: float, say: Progress, label: str) -> Week:
+    """Give stations whose visit no route could take another allowed pattern, the one
+    whose days carry the fewest visits, and re-solve the days that change."""
+    inst = week.inst
+    tried: set[tuple[int, Pattern]] = set()
+    while week.dropped() and time.perf_counter() < deadline - 0.5:
+        load = week.load_per_day()
+        trial = Week(inst, week.assignment, week.effort)
+        trial.days = dict(week.days)
+        touched: set[str] = set()
+        for day, visit in week.dropped():
+            si = visit.unit.station
+            tried.add((si, week.assignment[si]))
+            options = [p for p in inst.patterns[si] if day not in p and (si, p) not in tried]
+            if not options:
+                continue
+            best = min(options, key=lambda p: (sum(load[d] for d in p), p))
+            touched |= set(trial.assignment[si]) | set(best)
+            trial.assignment[si] = best
+        if not touched:
+            break
+        left = deadline - time.perf_counter()
+        for d in sorted(touched, key=inst.days.index):
+            trial.solve(d, max(0.3, left / (2 * len(touched))), warm=True)
+        say(
+            f"[{label}] moved left-out stations: {len(week.dropped())} -> "
+            f"{len(trial.dropped())} visits left out"
+        )
+        if len(trial.dropped()) <= len(week.dropped()):
+            week = trial
+    return week
+
+
 def _solve_instance(
     inst: Instance,
     days: str,
@@ -148,6 +183,7 @@ def _solve_instance(
         ):
             week = trial
     assert week is not None
+    week = _move_dropped(week, start_at + budget * (1 - POLISH_SHARE), say, label)
     t2 = time.perf_counter()
     if days == "optimized":
         left = budget * (1 - POLISH_SHARE) - (t2 - start_at)
