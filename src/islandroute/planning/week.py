@@ -22,6 +22,7 @@ from islandroute.planning.ortools_adapter import solve_day
 from islandroute.planning.regions import regions
 from islandroute.planning.schedule import build_route
 
+WHOLE_DAY_VISITS = 240  # bigger models are too slow to rebuild for retries and fallbacks
 RETRY_STRATEGIES = ("LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC", "SAVINGS")
 Events = list[tuple[Vehicle, list[Visit | Ferry]]]
 
@@ -98,7 +99,7 @@ class Week:
             ev, obj, dropped = self._solve_part(day, dropped, spare, left, {})
             events += ev
             objective += obj
-            if dropped:  # last resort: the whole day in one model
+            if dropped and len(visits) <= WHOLE_DAY_VISITS:  # last resort: one model
                 left = max(1.0, seconds - (time.perf_counter() - t0))
                 events, objective, dropped = self._solve_part(day, visits, rows, left, {})
         res = DayResult(events, objective, dropped, time.perf_counter() - t0)
@@ -116,7 +117,11 @@ class Week:
     ) -> tuple[Events, int, list[Visit]]:
         """One region: a smaller fleet first, the whole fleet if a visit is left out."""
         best: tuple[Events, int, list[Visit]] = ([], 0, list(visits))
+        deadline = time.perf_counter() + seconds
+        small = len(visits) <= WHOLE_DAY_VISITS  # cheap to rebuild and search again
         for margin, share in ((1.6, 0.6), (None, 0.4)):
+            if best[0] and not small and time.perf_counter() > deadline:
+                break
             lay = build_day(self.inst, day, visits, rows, margin)
             if lay is None or lay.model is None:
                 return best
@@ -131,7 +136,7 @@ class Week:
                 initial=initial,
             )
             for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
-                if not sol.dropped:
+                if not sol.dropped or (not small and time.perf_counter() > deadline):
                     break
                 retry = solve_day(
                     lay.model,
