@@ -53,6 +53,8 @@ class Reach:
         self.open = np.array([s.open for s in self.stations], dtype=float).reshape(-1, 2)
         self.service = np.array([s.service_minutes for s in self.stations], dtype=float)
         self._cache: dict[tuple[str, tuple[int, int], int, bool], Access | None] = {}
+        self._servable: dict[tuple[object, ...], np.ndarray] = {}
+        self._ready: dict[tuple[str, int], tuple[float, float]] = {}
 
     @cached_property
     def hubs(self) -> list[str]:
@@ -75,32 +77,53 @@ class Reach:
         return self._cache[key]
 
     def servable(self, v: Vehicle, day: str) -> np.ndarray:
-        """Boolean per station: ``v`` can serve it on ``day`` within all time rules."""
-        acc = self.access(v, day)
-        if acc is None:
-            return np.zeros(len(self.stations), dtype=bool)
-        return acc.servable(self.open, self.service)
+        """Boolean per station: ``v`` can serve it on ``day`` within all time rules
+        (computed once per depot, shift and day; do not modify the array)."""
+        key = (v.depot, v.shift, day, v.days)
+        if key not in self._servable:
+            acc = self.access(v, day)
+            self._servable[key] = (
+                np.zeros(len(self.stations), dtype=bool)
+                if acc is None
+                else acc.servable(self.open, self.service)
+            )
+        return self._servable[key]
+
+    def largest_capacity(self, vehicles: list[Vehicle], days: list[str]) -> np.ndarray:
+        """Per station, the largest capacity among ``vehicles`` that can serve it on
+        some of ``days`` (0 where none can)."""
+        cap = np.zeros(len(self.stations))
+        for v in vehicles:
+            able = np.zeros(len(self.stations), dtype=bool)
+            for d in days:
+                able |= self.servable(v, d)
+            cap = np.where(able, np.maximum(cap, v.capacity), cap)
+        return cap
 
     # ---- searches -------------------------------------------------------------------
     def parcels_ready(self, depot: str, day: int) -> tuple[float, float]:
         """When the day's parcels reach ``depot`` and the boat fare per parcel on the way."""
+        key = (depot, day)
+        if key not in self._ready:
+            self._ready[key] = self._parcels_ready(depot, day)
+        return self._ready[key]
+
+    def _parcels_ready(self, depot: str, day: int) -> tuple[float, float]:
         t = self.travel
         if not self.hubs or any(t.zone_of(h) == t.zone_of(depot) for h in self.hubs):
             return 0.0, 0.0
-        best: tuple[float, float] = (INF, 0.0)
-        for h in self.hubs:
-            j = t.earliest_arrival(
-                h,
-                depot,
-                self.net.days[day],
-                self.net.rules.hub_dispatch,
-                vehicle=False,
-                max_days=1,
-            )
-            if j is not None and j.arrive < best[0]:
-                fares = sum(t.net.ferry_by_id[hp.ferry].fare_parcel for hp in j.hops if hp.ferry)
-                best = (j.arrive, fares)
-        return best
+        j = t.earliest_arrival(
+            self.hubs,
+            depot,
+            self.net.days[day],
+            self.net.rules.hub_dispatch,
+            vehicle=False,
+            max_days=1,
+        )
+        if j is None:
+            return INF, 0.0
+        fares = sum(t.net.ferry_by_id[hp.ferry].fare_parcel for hp in j.hops if hp.ferry)
+        return j.arrive, fares
 
     def _places(self, depot: str) -> list[str]:
         return list(dict.fromkeys([depot, *self.travel.piers]))
@@ -236,6 +259,7 @@ def diagnose(
                 if acc is not None:
                     sp |= np.isfinite(acc.arrive) & np.isfinite(acc.leave)
         served[key], spatial[key] = ok, sp
+    largest = {key: reach.largest_capacity(fleet, days) for key, fleet in groups.items()}
 
     for si, st in enumerate(reach.stations):
         obj = f"station {st.node!r}"
@@ -279,10 +303,7 @@ def diagnose(
                 )
             elif mode != "joint":
                 need = visit_load(net, st, c)
-                cap = max(
-                    (v.capacity for v in fleet if any(reach.servable(v, d)[si] for d in ok_days)),
-                    default=0,
-                )
+                cap = int(largest[key][si])
                 if need > cap:
                     problems.append(
                         Problem(
@@ -303,25 +324,21 @@ def _joint_capacity(
     net: Network, reach: Reach, served: np.ndarray, days: list[str]
 ) -> list[Problem]:
     """In joint mode a visit may split by carrier over vehicles, but no carrier's part may
-    exceed the largest vehicle that reaches the station."""
+    exceed the largest vehicle that reaches the station (on any day it can be served)."""
     out = []
+    cap = reach.largest_capacity(list(net.vehicles), days)
     for si, st in enumerate(reach.stations):
         if not served[si].any():
             continue
-        ok_days = [d for k, d in enumerate(days) if served[si, k]]
-        cap = max(
-            (v.capacity for v in net.vehicles if any(reach.servable(v, d)[si] for d in ok_days)),
-            default=0,
-        )
         for c in st.demand:
             need = visit_load(net, st, c)
-            if need > cap:
+            if need > cap[si]:
                 out.append(
                     Problem(
                         f"station {st.node!r}",
                         f"demand.{c}",
                         f"a visit carries at least {need} parcels of {c} but the largest "
-                        f"vehicle that can reach it holds {cap}",
+                        f"vehicle that can reach it holds {int(cap[si])}",
                     )
                 )
     return out

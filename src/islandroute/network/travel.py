@@ -130,7 +130,7 @@ class Travel:
 
     def earliest_arrival(
         self,
-        src: str,
+        src: str | list[str],
         dst: str,
         day: str,
         minute: float,
@@ -140,21 +140,24 @@ class Travel:
     ) -> Journey | None:
         """Earliest arrival at ``dst`` leaving ``src`` no earlier than ``day`` at ``minute``.
 
+        ``src`` may be a list of places to leave from, whichever gets there first.
+
         Roads are static; a ferry leaves only at a listed departure (waiting counts) and a
         vehicle rides only ferries that carry vehicles (``vehicle=False`` for a parcel on
         any boat). Returns None when ``dst`` cannot be reached within ``max_days``
         (default: the horizon's length).
         """
-        for nid in (src, dst):
+        sources = [src] if isinstance(src, str) else list(src)
+        for nid in (*sources, dst):
             if nid not in self.index:
                 raise KeyError(f"unknown node {nid!r}")
         d0 = self.net.days.index(day)
         max_days = max_days or len(self.net.days)
         limit = max_days * MINUTES_PER_DAY
-        places = list(dict.fromkeys([src, dst, *self.piers]))
-        best: dict[str, float] = {src: float(minute)}
+        places = list(dict.fromkeys([*sources, dst, *self.piers]))
+        best: dict[str, float] = {s: float(minute) for s in sources}
         back: dict[str, tuple[str, Hop]] = {}
-        heap: list[tuple[float, str]] = [(float(minute), src)]
+        heap: list[tuple[float, str]] = [(float(minute), s) for s in sources]
         done: set[str] = set()
         while heap:
             t, u = heapq.heappop(heap)
@@ -187,7 +190,7 @@ class Travel:
             return None
         hops: list[Hop] = []
         node = dst
-        while node != src:
+        while node not in sources:
             prev, hop = back[node]
             hops.append(hop)
             node = prev
