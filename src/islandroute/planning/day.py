@@ -328,9 +328,9 @@ def route_events(
 def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[list[int]]:
     """Solver node sequences for given per-vehicle events (a warm start).
 
-    Visits a vehicle may not serve in this layout are left out (the solver inserts them
-    again); crossings are matched to free (out, back) pairs of the same lines, and a
-    route whose crossings cannot be matched starts empty.
+    Visits a vehicle may not serve in this layout, or that overfill it, are left out
+    (the solver inserts them again); crossings are matched to free (out, back) pairs of
+    the same lines, and a route whose crossings cannot be matched starts empty.
     """
     assert lay.model is not None
     allowed = lay.model.allowed_vehicles
@@ -365,5 +365,21 @@ def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[l
             else:
                 ok = False
                 break
-        out.append(nodes if ok and not stack else [])
+        out.append(_within_capacity(lay, k, nodes) if ok and not stack else [])
     return out
+
+
+def _within_capacity(lay: DayLayout, k: int, nodes: list[int]) -> list[int]:
+    """A route over its vehicle's capacity sheds its last visits (the solver takes them
+    in again elsewhere), so that it can still seed a search."""
+    assert lay.model is not None
+    demand, cap = lay.model.demand, lay.model.capacity[k]
+    load = int(sum(demand[x] for x in nodes))
+    kept = list(nodes)
+    for x in reversed(nodes):
+        if load <= cap:
+            break
+        if lay.first_visit <= x < lay.first_ferry:
+            kept.remove(x)
+            load -= int(demand[x])
+    return kept

@@ -1,12 +1,12 @@
-"""Route-guided visit-day improvement: move stations to cheaper patterns, re-solve, keep
-what pays.
+"""Visit-day improvement: move stations to cheaper patterns, re-solve only the days that
+change, keep what pays.
 
-Each round estimates, from the current routes, what a station saves on its days (its
-detour) and what it would cost on another pattern's days (its cheapest insertion in a
-route of that day with room left), moves a batch of the most promising stations, re-solves
-only the days touched (warm-started from the current routes) and keeps the batch when the
-week's cost falls. A change of pattern moves several visits at once, which the day
-routing alone never does.
+Small weeks get an iterated local search: each round runs
+:func:`~islandroute.planning.pattern_search.pattern_search` (exact insertion moves on the
+routes as they stand, routes allowed a little over capacity), re-solves the touched days
+warm with OR-Tools and keeps the week when it costs less; at a local optimum the next
+round first kicks a few neighbouring stations to random patterns. Weeks too big for
+that move batches of the stations whose detour and insertion estimates promise most.
 """
 
 from __future__ import annotations
@@ -19,19 +19,87 @@ import numpy as np
 from islandroute.model.network import Ferry
 from islandroute.planning.day import COST_SCALE
 from islandroute.planning.instance import Pattern
+from islandroute.planning.pattern_search import pattern_search, searchable
 from islandroute.planning.week import Week
 
-ROUNDS = 12  # a round of moves gets at most this share of the improvement time
+OVERLOAD = 0.1  # typical depot trips a parcel over capacity costs while searching
+KICK = 0.1  # share of the movable stations a kick moves (at least two)
+SCALE = 0.1  # search effort of a round's re-solve, against the planner's
+ROUNDS = 12  # an estimated batch gets at most this share of the improvement time
 
 
 def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]) -> Week:
     """Improve ``week`` for at most ``seconds``; returns the best week found."""
-    deadline = time.perf_counter() + seconds
     rng = np.random.default_rng(seed)
     inst = week.inst
     movable = [si for si in inst.stations if len(inst.patterns[si]) > 1]
     if not movable or week.dropped():
         return week
+    if week.mergeable() and set(movable) <= set(inst.flexible):
+        return week  # the week model moves every one of them better
+    if searchable(inst):
+        return _iterated_search(week, movable, seconds, rng, say)
+    return _estimated_moves(week, movable, seconds, rng, say)
+
+
+def _iterated_search(
+    week: Week,
+    movable: list[int],
+    seconds: float,
+    rng: np.random.Generator,
+    say: Callable[[str], None],
+) -> Week:
+    """Pattern search, a warm re-solve of the touched days, keep if cheaper; kick when
+    stuck."""
+    deadline = time.perf_counter() + seconds
+    inst = week.inst
+    kick_size = max(2, round(KICK * len(movable)))
+    rounds = kept = 0
+    start_obj = week.objective()
+    stuck = False
+    last_round = 0.5  # a round is not started when less time is left than the last one took
+    while time.perf_counter() < deadline - last_round:
+        round_start = time.perf_counter()
+        found = pattern_search(
+            week,
+            max(0.2, (deadline - round_start) / 4),
+            rng,
+            overload=OVERLOAD,
+            kick=kick_size if stuck else 0,
+        )
+        stuck = True  # unless the round pays
+        if found is None or found.week.assignment == week.assignment:
+            continue
+        trial = found.week
+        loads = trial.load_per_day()
+        total = sum(loads[d] for d in found.touched) or 1
+        round_time = min((deadline - time.perf_counter()) * 0.9, max(1.0, seconds / 10))
+        for d in sorted(found.touched, key=inst.days.index):
+            trial.solve(d, max(0.2, round_time * loads[d] / total), warm=True, scale=SCALE)
+        rounds += 1
+        last_round = max(0.5, time.perf_counter() - round_start)
+        if not trial.dropped() and trial.objective() < week.objective():
+            week = trial
+            kept += 1
+            stuck = False
+    say(
+        f"visit days: {rounds} rounds, {kept} kept, cost "
+        f"{start_obj / COST_SCALE:,.0f} -> {week.objective() / COST_SCALE:,.0f}"
+    )
+    return week
+
+
+def _estimated_moves(
+    week: Week,
+    movable: list[int],
+    seconds: float,
+    rng: np.random.Generator,
+    say: Callable[[str], None],
+) -> Week:
+    """Batches of the moves that look best by detour and insertion estimates, for weeks
+    too big for :func:`pattern_search` (each batch re-solves its days)."""
+    deadline = time.perf_counter() + seconds
+    inst = week.inst
     batch = max(1, len(movable) // 8)
     equal_split = inst.net.rules.split == "equal"
     tabu: set[int] = set()

@@ -83,6 +83,14 @@ class Instance:
             more = diagnose(net, reach, mode, list(carriers))
             raise InfeasibleError(more or problems)
         self.units: dict[int, list[Unit]] = {si: self._units(si) for si in self.stations}
+        # visited once in the horizon on any of several days, in one stop
+        self.flexible: list[int] = [
+            si
+            for si in self.stations
+            if len(self.patterns[si]) > 1
+            and all(len(p) == 1 for p in self.patterns[si])
+            and len(self.units[si]) == 1
+        ]
 
     def station(self, si: int) -> Station:
         return self.net.stations[si]

@@ -56,13 +56,18 @@ class DayModel:
 
 @dataclass
 class DaySolution:
-    """Each vehicle's visited nodes in order (start and end left out), and dropped visits."""
+    """Each vehicle's visited nodes in order (start and end left out), and dropped visits.
+
+    ``vehicle_costs`` is each vehicle's share of the objective (arcs, fixed and span
+    cost), so that a model of several days can be read back day by day.
+    """
 
     routes: list[list[int]]
     dropped: list[int]
     objective: int
     seconds: float
     found: bool
+    vehicle_costs: list[int] = field(default_factory=list)
 
 
 def solve_day(
@@ -97,7 +102,8 @@ def solve_day(
     routes = _drop_empty_pairs(solver.read(solution), m.pairs)
     served = {x for r in routes for x in r}
     dropped = [v for v in m.visits if v not in served]
-    return DaySolution(routes, dropped, solution.ObjectiveValue(), seconds, True)
+    costs = solver.vehicle_costs(solution)
+    return DaySolution(routes, dropped, solution.ObjectiveValue(), seconds, True, costs)
 
 
 def _drop_empty_pairs(routes: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
@@ -209,6 +215,25 @@ class _Solver:
                 if found is not None:
                     return found
         return routing.SolveWithParameters(params)
+
+    def vehicle_costs(self, solution: pywrapcp.Assignment) -> list[int]:
+        """Arc, fixed and span cost of each vehicle's route in ``solution``."""
+        routing, m = self.routing, self.m
+        tdim = routing.GetDimensionOrDie("time")
+        out = []
+        for k in range(len(m.starts)):
+            idx, total = routing.Start(k), 0
+            while not routing.IsEnd(idx):
+                nxt = solution.Value(routing.NextVar(idx))
+                total += routing.GetArcCostForVehicle(idx, nxt, k)
+                idx = nxt
+            if total or not routing.IsEnd(solution.Value(routing.NextVar(routing.Start(k)))):
+                span = solution.Min(tdim.CumulVar(idx)) - solution.Min(
+                    tdim.CumulVar(routing.Start(k))
+                )
+                total += int(m.span_cost[k]) * span
+            out.append(int(total))
+        return out
 
     def read(self, solution: pywrapcp.Assignment) -> list[list[int]]:
         """Each vehicle's nodes in order, start and end left out."""

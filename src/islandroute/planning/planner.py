@@ -14,12 +14,15 @@ from islandroute.planning.costing import breakdown, kpis
 from islandroute.planning.day import COST_SCALE
 from islandroute.planning.improve import improve
 from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.pattern_search import searchable
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns, sweep_patterns
 from islandroute.planning.week import Week
 
 Progress = Callable[[str], None]
-ROUTING_SHARE = 0.4  # of an optimized plan's time: first routes of every day
-POLISH_SHARE = 0.3  # ... and longer searches of each day at the end (the rest: visit days)
+# shares of an optimized plan's time: first routes of every day, then (at the end) longer
+# searches of each day; the rest goes to visit days. Small weeks, searched by exact moves,
+# spend more on visit days; big ones need more for their first routes.
+SHARES = {"searched": (0.2, 0.2), "estimated": (0.4, 0.3)}
 
 
 def plan_week(
@@ -156,23 +159,25 @@ def _solve_instance(
     """Visit days, then every day's routes, then (optimized) route-guided day changes,
     then longer searches of each day with whatever time is left."""
     start_at = time.perf_counter()
-    starts: list[dict[int, Pattern]]
+    starts: list[tuple[str, Week]]
     if days == "fixed":
-        starts = [fixed_patterns(inst, fixed)]
+        starts = [(days, Week(inst, fixed_patterns(inst, fixed), effort))]
     elif days == "balanced":
-        starts = [balanced_patterns(inst, seed)]
+        starts = [(days, Week(inst, balanced_patterns(inst, seed), effort))]
     else:  # spread out and piled up: which is cheaper depends on the fleet
-        starts = [balanced_patterns(inst, seed), balanced_patterns(inst, seed, concentrate=True)]
+        starts = [
+            ("spread", Week(inst, balanced_patterns(inst, seed), effort)),
+            ("piled", Week(inst, balanced_patterns(inst, seed, concentrate=True), effort)),
+        ]
         swept = sweep_patterns(inst)
         if swept is not None:  # visited once a horizon: sectors by angle are a natural start
-            starts.append(swept)
+            starts.append(("swept", Week(inst, swept, effort)))
     t1 = time.perf_counter()
-    first = budget * (ROUTING_SHARE if days == "optimized" else 1.0)
+    routing_share, polish_share = SHARES["searched" if searchable(inst) else "estimated"]
+    first = budget * (routing_share if days == "optimized" else 1.0)
     week: Week | None = None
-    for n, assignment in enumerate(starts):
-        trial = Week(inst, assignment, effort)
+    for kind, trial in starts:
         trial.solve_all(first / len(starts), progress=lambda m: say(f"[{label}] {m}"))
-        kind = ("spread", "piled", "swept")[n] if len(starts) > 1 else days
         say(
             f"[{label}] start {kind}: {len(trial.dropped())} left out, "
             f"cost {trial.objective() / COST_SCALE:,.0f}"
@@ -183,15 +188,22 @@ def _solve_instance(
         ):
             week = trial
     assert week is not None
-    week = _move_dropped(week, start_at + budget * (1 - POLISH_SHARE), say, label)
+    if week.dropped():  # a hurried start: its days with visits left out get longer
+        short = sorted({d for d, _ in week.dropped()}, key=inst.days.index)
+        left = start_at + budget * (1 - polish_share) - time.perf_counter()
+        for d in short:
+            week.solve(d, max(0.5, left / (3 * len(short))), warm=True)
+    week = _move_dropped(week, start_at + budget * (1 - polish_share), say, label)
     t2 = time.perf_counter()
     if days == "optimized":
-        left = budget * (1 - POLISH_SHARE) - (t2 - start_at)
+        left = budget * (1 - polish_share) - (t2 - start_at)
         week = improve(week, seconds=left, seed=seed, say=lambda m: say(f"[{label}] {m}"))
     t3 = time.perf_counter()
     left = budget - (t3 - start_at)
     if left > 1.0 and not week.dropped():
         end = t3 + left - 0.5
+        if days == "optimized" and week.mergeable():  # one long search of the whole week
+            week.solve_together(end - time.perf_counter(), scale=10_000)
         scale = 10
         while end - time.perf_counter() > 1.0 and scale <= 10_000:  # longer searches each pass
             week.polish(end - time.perf_counter(), scale=scale)

@@ -18,11 +18,13 @@ from islandroute.planning.day import (
     working,
 )
 from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.merged import merge
 from islandroute.planning.ortools_adapter import solve_day
 from islandroute.planning.regions import regions
 from islandroute.planning.schedule import build_route
 
 WHOLE_DAY_VISITS = 240  # bigger models are too slow to rebuild for retries and fallbacks
+MERGED_VISITS = 400  # weeks up to this many visits may be routed as one model
 RETRY_STRATEGIES = ("LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC", "SAVINGS")
 Events = list[tuple[Vehicle, list[Visit | Ferry]]]
 
@@ -54,7 +56,7 @@ class Week:
                 out[d] += len(self.inst.units[si])
         return out
 
-    def polish(self, seconds: float, scale: int = 10) -> None:
+    def polish(self, seconds: float, scale: float = 10) -> None:
         """Spend ``seconds`` on longer searches of each day from its current routes,
         keeping a day's new routes only when they cost less and leave nothing out."""
         deadline = time.perf_counter() + seconds
@@ -70,7 +72,64 @@ class Week:
             if new.dropped or new.objective >= old.objective:
                 self.days[day] = old
 
-    def solve(self, day: str, seconds: float, warm: bool = False, scale: int = 1) -> DayResult:
+    def mergeable(self) -> bool:
+        """Whether the week is small enough to route in one model and has stations that
+        would gain from it (once-a-horizon stations free to change day)."""
+        return bool(self.inst.flexible) and sum(self.load_per_day().values()) <= MERGED_VISITS
+
+    def solve_together(self, seconds: float, scale: float = 1) -> bool:
+        """Re-solve every day in one model from the current routes, letting the
+        once-a-horizon stations change day; keeps the result (and the new days) when it
+        costs less and leaves nothing out."""
+        t0 = time.perf_counter()
+        inst = self.inst
+        flex = inst.flexible
+        shared = {(u.station, u.carriers) for si in flex for u in inst.units[si]}
+        lays = []
+        for day in inst.days:
+            visits = day_visits(inst, day, self.assignment)
+            visits += [
+                Visit(u, inst.load(u, (day,), day))
+                for si in flex
+                if (day,) in inst.patterns[si] and self.assignment[si] != (day,)
+                for u in inst.units[si]
+            ]
+            lay = build_day(inst, day, visits, working(inst, day), None)
+            if lay is not None and lay.model is not None:
+                lays.append(lay)
+        if not lays:
+            return False
+        merged = merge(lays, shared)
+        prev = [
+            {v.id: ev for v, ev in self.days[lay.day].events} if lay.day in self.days else {}
+            for lay in lays
+        ]
+        initial = merged.to_merged(
+            [
+                events_to_nodes(lay, [p.get(v.id, []) for v in lay.vehicles])
+                for lay, p in zip(lays, prev, strict=True)
+            ]
+        )
+        sol = solve_day(
+            merged.model,
+            time_limit=seconds,
+            solution_limit=max(1, int(scale * self.effort * max(10, len(merged.model.visits)))),
+            initial=initial,
+        )
+        if not sol.found or sol.dropped or sum(sol.vehicle_costs) >= self.objective():
+            return False
+        spent = time.perf_counter() - t0
+        days = {d: DayResult([], 0) for d in inst.days}
+        for lay, (routes, cost) in zip(lays, merged.split(sol), strict=True):
+            days[lay.day] = DayResult(route_events(lay, routes), cost, [], spent)
+            for _vehicle, events in days[lay.day].events:
+                for ev in events:
+                    if isinstance(ev, Visit) and ev.unit.station in flex:
+                        self.assignment[ev.unit.station] = (lay.day,)
+        self.days = days
+        return True
+
+    def solve(self, day: str, seconds: float, warm: bool = False, scale: float = 1) -> DayResult:
         """(Re-)solve one day within about ``seconds``, region by region.
 
         Each region is solved on part of its fleet, then on all of it if a visit is left
@@ -113,7 +172,7 @@ class Week:
         rows: list[int],
         seconds: float,
         prev: dict[str, list[Visit | Ferry]],
-        scale: int = 1,
+        scale: float = 1,
     ) -> tuple[Events, int, list[Visit]]:
         """One region: a smaller fleet first, the whole fleet if a visit is left out."""
         best: tuple[Events, int, list[Visit]] = ([], 0, list(visits))
@@ -132,7 +191,7 @@ class Week:
             sol = solve_day(
                 lay.model,
                 time_limit=budget,
-                solution_limit=scale * self.effort * max(10, len(lay.visits)),
+                solution_limit=max(1, int(scale * self.effort * max(10, len(lay.visits)))),
                 initial=initial,
             )
             for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in

@@ -1,0 +1,370 @@
+"""Insertion-based local search over visit patterns, on the routes as they stand.
+
+A move gives one station another allowed pattern: its visits leave the routes of the
+days it drops (saving their detours) and enter the cheapest feasible position of a route
+on each day it gains (capacity, opening hours, ferry departures and shift end checked on
+the day's solver model). Moves are evaluated exactly against the current routes and
+applied at once, so hundreds are tried per second; OR-Tools then re-optimises the days
+(Cordeau, Gendreau & Laporte 1997 search patterns the same way, with penalties).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from islandroute.planning.day import DayLayout, Visit, build_day, events_to_nodes, working
+from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.ortools_adapter import BIG, DayModel
+from islandroute.planning.week import DayResult, Week
+
+EPS = 1e-6
+SEARCH_VISITS = 600  # days with more possible visits than this are searched by estimates
+
+
+def searchable(inst: Instance) -> bool:
+    """Whether every day's universe (a node for each station that may come) is small
+    enough to search with exact insertions."""
+    per_day = {d: 0 for d in inst.days}
+    for si in inst.stations:
+        for d in {d for p in inst.patterns[si] for d in p}:
+            per_day[d] += len(inst.units[si])
+    return max(per_day.values(), default=0) <= SEARCH_VISITS
+
+
+@dataclass
+class _Day:
+    """A day's universe layout (a node for every station that may be visited that day)
+    and the current routes, loads and node of each station on it."""
+
+    lay: DayLayout
+    model: DayModel
+    routes: list[list[int]]
+    loads: list[int]
+    node_of: dict[int, int]
+    load_of: dict[int, int]
+    penalty: float = 0.0
+
+    def over(self, k: int, load: int) -> float:
+        """Penalty of vehicle ``k`` carrying ``load`` (beyond capacity, if allowed)."""
+        excess = load - self.model.capacity[k]
+        if excess <= 0:
+            return 0.0
+        return self.penalty * excess if self.penalty else np.inf
+
+    def room(self, load: int) -> bool:
+        """Whether the day's whole fleet can still take ``load`` more."""
+        return sum(self.loads) + load <= sum(self.model.capacity)
+
+
+@dataclass
+class Searched:
+    """A week whose days hold the changed routes (to be re-solved warm), the days that
+    changed, and how many stations moved."""
+
+    week: Week
+    touched: set[str]
+    moved: int
+
+
+def pattern_search(
+    week: Week,
+    seconds: float,
+    rng: np.random.Generator,
+    overload: float = 0.0,
+    kick: int = 0,
+) -> Searched | None:
+    """Move stations to cheaper patterns for at most ``seconds``; ``None`` when nothing
+    moved.
+
+    ``overload`` lets a route go over capacity at that many typical depot trips per parcel
+    over (the day's re-solve repacks the routes; the day's fleet is never overfilled).
+    ``kick`` first gives that many neighbouring stations a random other pattern, to leave
+    a local optimum.
+    """
+    deadline = time.perf_counter() + seconds
+    inst = week.inst
+    movable = [
+        si for si in inst.stations if len(inst.patterns[si]) > 1 and len(inst.units[si]) == 1
+    ]
+    if not movable or week.dropped():
+        return None
+    assignment = dict(week.assignment)
+    days = _universe(week, movable, overload)
+    if days is None:
+        return None
+    touched: set[str] = set()
+    moved = 0
+    kicked: set[int] = set()
+    if kick:
+        for si in _neighbours(week, movable, kick, rng):
+            options = [p for p in inst.patterns[si] if p != assignment[si]]
+            pat = options[int(rng.integers(len(options)))]
+            move = _evaluate(inst, days, assignment, si, pat, -np.inf)
+            if move is not None:
+                touched |= set(pat) | set(assignment[si])
+                _apply(inst, days, assignment, si, pat, move[1], move[2])
+                kicked.add(si)
+                moved += 1
+    movable = [si for si in movable if si not in kicked]  # no undoing the kick at once
+    improving = True
+    while improving and time.perf_counter() < deadline:
+        improving = False
+        for si in rng.permutation(movable).tolist():
+            if time.perf_counter() > deadline:
+                break
+            best = _best_move(inst, days, assignment, si)
+            if best is not None:
+                touched |= set(best[0]) | set(assignment[si])
+                _apply(inst, days, assignment, si, *best)
+                moved += 1
+                improving = True
+    if not moved:
+        return None
+    trial = Week(inst, assignment, week.effort)
+    trial.days = dict(week.days)
+    for d in touched:
+        trial.days[d] = _result(days[d])
+    return Searched(trial, touched, moved)
+
+
+def _neighbours(week: Week, movable: list[int], n: int, rng: np.random.Generator) -> list[int]:
+    """A random movable station and the ``n - 1`` movable stations nearest to it."""
+    inst = week.inst
+    t = inst.travel
+    seed = movable[int(rng.integers(len(movable)))]
+    here = t.i(inst.station(seed).node)
+    dist = [inst.arc_cost[here, t.i(inst.station(si).node)] for si in movable]
+    return [movable[i] for i in np.argsort(dist, kind="stable")[:n]]
+
+
+def _result(day: _Day) -> DayResult:
+    """A day's routes as events (objective unknown until solved)."""
+    events = [
+        (day.lay.vehicles[k], [day.lay.event(x) for x in seq])
+        for k, seq in enumerate(day.routes)
+        if seq
+    ]
+    return DayResult(events, 0)
+
+
+def _universe(week: Week, movable: list[int], overload: float) -> dict[str, _Day] | None:
+    """Each day's layout with a node for every station that may come that day, and the
+    week's routes on it."""
+    inst = week.inst
+    mov = set(movable)
+    out: dict[str, _Day] = {}
+    for d in inst.days:
+        visits = [
+            Visit(u, inst.load(u, week.assignment[si], d))
+            for si in inst.stations
+            if d in week.assignment[si]
+            for u in inst.units[si]
+        ]
+        visits += [
+            Visit(u, 0)
+            for si in movable
+            if d not in week.assignment[si] and any(d in p for p in inst.patterns[si])
+            for u in inst.units[si]
+        ]
+        lay = build_day(inst, d, visits, working(inst, d), None)
+        if lay is None or lay.model is None:
+            continue
+        prev = {v.id: ev for v, ev in week.days[d].events} if d in week.days else {}
+        routes = events_to_nodes(lay, [prev.get(v.id, []) for v in lay.vehicles])
+        node_of = {
+            v.unit.station: lay.first_visit + j
+            for j, v in enumerate(lay.visits)
+            if v.unit.station in mov
+        }
+        load_of = {x: int(lay.model.demand[x]) for seq in routes for x in seq}
+        loads = [sum(load_of[x] for x in seq) for seq in routes]
+        served = {x for seq in routes for x in seq}
+        if any(
+            node_of.get(si) not in served
+            for si in movable
+            if d in week.assignment[si] and si in node_of
+        ):
+            return None  # the routes could not be read back: leave the week alone
+        # a parcel over capacity costs ``overload`` times a typical depot trip per parcel
+        m = lay.model
+        trip = np.median(m.cost[0][m.starts[0], lay.first_visit : lay.first_ferry])
+        per_parcel = float(trip) / float(np.median([v.load for v in visits if v.load] or [1]))
+        out[d] = _Day(lay, m, routes, loads, node_of, load_of, overload * per_parcel)
+    return out
+
+
+def _route_cost(m: DayModel, k: int, seq: list[int]) -> float:
+    """Arcs, fixed and driving-time cost of vehicle ``k`` on ``seq`` (0 when unused)."""
+    if not seq:
+        return 0.0
+    path = [m.starts[k], *seq, m.ends[k]]
+    c = m.cost[m.vehicle_cost_class[k]]
+    arcs = float(c[path[:-1], path[1:]].sum())
+    drive = float(m.time[path[:-1], path[1:]].sum())
+    return arcs + m.fixed_cost[k] + m.span_cost[k] * drive
+
+
+def _fits(m: DayModel, k: int, seq: list[int]) -> bool:
+    """Whether vehicle ``k`` can drive ``seq`` in time: opening hours, departures, shift."""
+    t = m.vehicle_start[k][0]
+    prev = m.starts[k]
+    for x in seq:
+        step = m.time[prev, x]
+        if step >= BIG:
+            return False
+        t = max(t + step, m.windows[x][0])
+        times = m.allowed_times.get(x)
+        if times is not None:
+            later = [s for s in times if s >= t]
+            if not later:
+                return False
+            t = later[0]
+        if t > m.windows[x][1]:
+            return False
+        prev = x
+    step = m.time[prev, m.ends[k]]
+    return step < BIG and t + step <= m.vehicle_end[k]
+
+
+def _removal(day: _Day, node: int) -> tuple[int, int, float] | None:
+    """(vehicle, position, saving) of taking ``node`` out of its route."""
+    for k, seq in enumerate(day.routes):
+        if node in seq:
+            pos = seq.index(node)
+            rest = seq[:pos] + seq[pos + 1 :]
+            saving = _route_cost(day.model, k, seq) - _route_cost(day.model, k, rest)
+            saving += day.over(k, day.loads[k]) - day.over(k, day.loads[k] - day.load_of[node])
+            return k, pos, saving
+    return None
+
+
+def _insertion(day: _Day, node: int, load: int) -> tuple[int, int, float] | None:
+    """(vehicle, position, added cost) of the cheapest feasible insertion of ``node``."""
+    m = day.model
+    allowed = m.allowed_vehicles.get(node, range(len(m.starts)))
+    best: tuple[int, int, float] | None = None
+    empty_tried: set[tuple[int, int]] = set()
+    for k in allowed:
+        extra = day.over(k, day.loads[k] + load) - day.over(k, day.loads[k])
+        if not np.isfinite(extra):
+            continue
+        seq = day.routes[k]
+        if not seq:
+            key = (m.starts[k], m.vehicle_cost_class[k])
+            if key in empty_tried:  # identical empty vehicles: one is enough
+                continue
+            empty_tried.add(key)
+        path = np.array([m.starts[k], *seq, m.ends[k]])
+        c = m.cost[m.vehicle_cost_class[k]]
+        a, b = path[:-1], path[1:]
+        delta = c[a, node] + c[node, b] - c[a, b]
+        dt = m.time[a, node] + m.time[node, b] - m.time[a, b]
+        total = delta.astype(float) + m.span_cost[k] * dt.astype(float)
+        total += extra + (m.fixed_cost[k] if not seq else 0)
+        bad = (c[a, node] >= BIG) | (c[node, b] >= BIG)
+        total[bad] = np.inf
+        for pos in np.argsort(total, kind="stable"):
+            if not np.isfinite(total[pos]) or (best is not None and total[pos] >= best[2]):
+                break
+            if _fits(m, k, [*seq[:pos], node, *seq[pos:]]):
+                best = (k, int(pos), float(total[pos]))
+                break
+    return best
+
+
+Removal = tuple[str, int, int]  # day, vehicle, position
+Insertion = tuple[str, int, int, int]  # day, vehicle, position, load
+
+
+def _best_move(
+    inst: Instance, days: dict[str, _Day], assignment: dict[int, Pattern], si: int
+) -> tuple[Pattern, list[Removal], list[Insertion]] | None:
+    """The most improving other pattern for station ``si``: what to remove and insert."""
+    best: tuple[Pattern, list[Removal], list[Insertion]] | None = None
+    best_gain = EPS
+    for pat in inst.patterns[si]:
+        if pat == assignment[si]:
+            continue
+        move = _evaluate(inst, days, assignment, si, pat, best_gain)
+        if move is not None and move[0] > best_gain:
+            best, best_gain = (pat, move[1], move[2]), move[0]
+    return best
+
+
+def _evaluate(
+    inst: Instance,
+    days: dict[str, _Day],
+    assignment: dict[int, Pattern],
+    si: int,
+    pat: Pattern,
+    floor: float,
+) -> tuple[float, list[Removal], list[Insertion]] | None:
+    """Gain, removals and insertions of giving ``si`` pattern ``pat``; ``None`` when it
+    does not fit or is sure to gain no more than ``floor``."""
+    cur = assignment[si]
+    unit = inst.units[si][0]
+    removals: dict[str, tuple[int, int, float]] = {}
+    for d in cur:
+        day = days.get(d)
+        hit = _removal(day, day.node_of[si]) if day and si in day.node_of else None
+        if hit is None:
+            return None
+        removals[d] = hit
+    gain = sum(removals[d][2] for d in cur if d not in pat)
+    inserts: list[Insertion] = []
+    for d in pat:
+        day = days.get(d)
+        if day is None or si not in day.node_of:
+            return None
+        node, load = day.node_of[si], inst.load(unit, pat, d)
+        if d in cur:  # stays: only its load may change
+            k = removals[d][0]
+            now = day.loads[k] - day.load_of[node]
+            gain -= day.over(k, now + load) - day.over(k, now + day.load_of[node])
+            if not np.isfinite(gain) or not day.room(load - day.load_of[node]):
+                return None
+            continue
+        if not day.room(load):
+            return None
+        ins = _insertion(day, node, load)
+        if ins is None:
+            return None
+        gain -= ins[2]
+        if gain <= floor:
+            return None
+        inserts.append((d, ins[0], ins[1], load))
+    removes = [(d, *removals[d][:2]) for d in cur if d not in pat]
+    return gain, removes, inserts
+
+
+def _apply(
+    inst: Instance,
+    days: dict[str, _Day],
+    assignment: dict[int, Pattern],
+    si: int,
+    pat: Pattern,
+    removes: list[Removal],
+    inserts: list[Insertion],
+) -> None:
+    """Carry out a pattern change found by :func:`_best_move`."""
+    for d, k, pos in removes:
+        day = days[d]
+        day.routes[k].pop(pos)
+        day.loads[k] -= day.load_of.pop(day.node_of[si])
+    for d, k, pos, load in inserts:
+        day = days[d]
+        day.routes[k].insert(pos, day.node_of[si])
+        day.load_of[day.node_of[si]] = load
+        day.loads[k] += load
+    unit = inst.units[si][0]
+    for d in set(pat) & set(assignment[si]):
+        day = days[d]
+        node = day.node_of[si]
+        k = next(k for k, seq in enumerate(day.routes) if node in seq)
+        new = inst.load(unit, pat, d)
+        day.loads[k] += new - day.load_of[node]
+        day.load_of[node] = new
+    assignment[si] = pat
