@@ -138,3 +138,28 @@ def test_vehicle_costs_add_up_to_the_objective(tmp_path: Path) -> None:
     sol = solve_day(lay.model, time_limit=2.0, solution_limit=200)
     assert sol.found and not sol.dropped
     assert sum(sol.vehicle_costs) == sol.objective
+
+
+def test_big_weeks_move_by_estimates(monkeypatch) -> None:
+    """Weeks too big for exact insertions take the estimate-guided moves, still valid."""
+    from islandroute import plan_week, validate
+    from islandroute.datasets.synthetic import archipelago
+    from islandroute.planning import improve as improve_module
+    from islandroute.planning import pattern_search as search_module
+
+    net = archipelago(n_stations=24, n_islands=2, n_carriers=2, seed=3)
+    calls: list[str] = []
+    for name in ("_iterated_search", "_estimated_moves"):
+        real = getattr(improve_module, name)
+
+        def spy(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(improve_module, name, spy)
+    plan = plan_week(net, "joint", time_limit=8, seed=0, effort=2)
+    assert validate(net, plan) == [] and calls == ["_iterated_search"]
+    calls.clear()
+    monkeypatch.setattr(search_module, "SEARCH_VISITS", 0)
+    plan = plan_week(net, "joint", time_limit=8, seed=0, effort=2)
+    assert validate(net, plan) == [] and calls == ["_estimated_moves"]

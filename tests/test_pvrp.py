@@ -118,3 +118,13 @@ def test_read_p01() -> None:
     assert net.station_by_node["1"].demand == {CARRIER: 7}
     assert net.vehicles[0].capacity == 160
     assert bks("p01", PVRP_DIR) == pytest.approx(524.61)
+
+
+def test_parallel_searches_keep_the_rules(tiny: Path) -> None:
+    """Two searches in forked workers: the plan kept is valid and serves every visit."""
+    net = read_pvrp(tiny)
+    plan = plan_week(net, "joint", time_limit=4, seed=0, effort=2, workers=2)
+    assert validate(net, plan) == []
+    for s in net.stations:
+        days = tuple(sorted({r.day for r in plan.routes for x in r.stops if x.node == s.node}))
+        assert days in net.allowed_patterns(s)

@@ -151,6 +151,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         seed=args.seed,
         days=args.days,
         progress=say,
+        workers=args.workers,
     )
     violations = validate(net, plan)
     print(plan.summary())
@@ -201,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--time-limit", type=float, default=60.0)
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument("--days", choices=["optimized", "balanced", "fixed"], default="optimized")
+    plan.add_argument(
+        "--workers", type=int, default=1, help="parallel searches (optimized days), best kept"
+    )
     plan.add_argument("--out", default=None)
     plan.add_argument("--quiet", action="store_true")
     plan.set_defaults(func=_cmd_plan)

@@ -21,7 +21,7 @@ from islandroute.planning.ortools_adapter import BIG, DayModel
 from islandroute.planning.week import DayResult, Week
 
 EPS = 1e-6
-SEARCH_VISITS = 600  # days with more possible visits than this are searched by estimates
+SEARCH_VISITS = 200  # days with more possible visits than this are searched by estimates
 
 
 def searchable(inst: Instance) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Literal
 
-from islandroute.errors import InfeasibleError
+from islandroute.errors import InfeasibleError, Problem
 from islandroute.model.network import Network, Vehicle
 from islandroute.model.plan import Plan, Route
 from islandroute.network.reach import Reach, diagnose
@@ -16,7 +18,7 @@ from islandroute.planning.improve import improve
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.pattern_search import searchable
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns, sweep_patterns
-from islandroute.planning.week import Week
+from islandroute.planning.week import DayResult, Week
 
 Progress = Callable[[str], None]
 # shares of an optimized plan's time: first routes of every day, then (at the end) longer
@@ -37,6 +39,7 @@ def plan_week(
     effort: int = 20,
     progress: Progress | None = None,
     reach: Reach | None = None,
+    workers: int = 1,
 ) -> Plan:
     """Plan the week: visit days for every station and each day's routes.
 
@@ -50,13 +53,18 @@ def plan_week(
         day may run a few seconds past its share).
     days
         ``"optimized"``: the cheapest after routing of several starts (spread, piled,
-        swept), then route-guided pattern changes; ``"balanced"``: the spread start
-        only; ``"fixed"``: ``fixed`` for every station that allows it.
+        swept, ``fixed``), then pattern changes by exact insertion search (or by
+        estimates, for big weeks); ``"balanced"``: the spread start only; ``"fixed"``:
+        ``fixed`` for every station that allows it.
     carriers
         Plan only these carriers (a coalition); default all.
     effort
         Local-search moves per visit and day before the solver stops on its own (makes
         runs reproducible when it binds before the time limit).
+    workers
+        Optimized days only: run that many independent searches (seeds ``seed``,
+        ``seed + 1``, ...) in parallel processes and keep the cheapest week; worth it on
+        a machine with that many idle cores.
 
     Raises :class:`InfeasibleError` naming stations and rules when the request cannot
     be met; never drops a station silently.
@@ -89,7 +97,10 @@ def plan_week(
         say(
             f"[{label}] {len(inst.stations)} stations, {len(inst.vehicles)} vehicles, {budget:.0f}s"
         )
-        week = _solve_instance(inst, days, fixed, seed, effort, budget, say, label, clock)
+        if workers > 1 and days == "optimized":
+            week = _solve_parallel(inst, fixed, seed, effort, budget, workers, say, label, clock)
+        else:
+            week = _solve_instance(inst, days, fixed, seed, effort, budget, say, label, clock)
         routes += week.routes()
         for si in inst.stations:
             node = net.stations[si].node
@@ -110,6 +121,71 @@ def plan_week(
         visit_days=visit_days,
         stats=stats,
     )
+
+
+_SHARED: dict[str, object] = {}  # what forked workers read instead of pickled arguments
+
+
+def _solve_parallel(
+    inst: Instance,
+    fixed: tuple[str, ...],
+    seed: int,
+    effort: int,
+    budget: float,
+    workers: int,
+    say: Progress,
+    label: str,
+    clock: dict[str, float],
+) -> Week:
+    """Independent optimized searches from seeds ``seed, seed + 1, ...`` in forked
+    processes; the week that leaves least out at least cost wins."""
+    _SHARED.update(inst=inst, fixed=fixed, effort=effort, budget=budget - 0.5, label=label)
+    say(f"[{label}] {workers} searches in parallel")
+    ctx = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            results = list(pool.map(_solve_forked, [seed + w for w in range(workers)]))
+    finally:
+        _SHARED.clear()
+    done = []
+    for n, (assignment, days_, problems, times) in enumerate(results):
+        if problems:
+            say(f"[{label}] search {n} (seed {seed + n}): {len(problems)} problems")
+            continue
+        week = Week(inst, assignment, effort)
+        week.days = days_
+        say(f"[{label}] search {n} (seed {seed + n}): cost {week.objective() / COST_SCALE:,.0f}")
+        done.append((week.objective(), n, week, times))
+    if not done:
+        raise InfeasibleError(results[0][2])
+    _, _, best, times = min(done, key=lambda x: (x[0], x[1]))
+    for key, dt in times.items():  # the winner's stages
+        clock[key] = clock.get(key, 0.0) + dt
+    return best
+
+
+def _solve_forked(
+    seed: int,
+) -> tuple[dict[int, Pattern], dict[str, DayResult], list[Problem], dict[str, float]]:
+    """One search in a forked worker: its week's days, or the problems that stopped it."""
+    inst = _SHARED["inst"]
+    assert isinstance(inst, Instance)
+    clock: dict[str, float] = {}
+    try:
+        week = _solve_instance(
+            inst,
+            "optimized",
+            _SHARED["fixed"],  # type: ignore[arg-type]
+            seed,
+            _SHARED["effort"],  # type: ignore[arg-type]
+            _SHARED["budget"],  # type: ignore[arg-type]
+            lambda _m: None,
+            str(_SHARED["label"]),
+            clock,
+        )
+    except InfeasibleError as exc:
+        return {}, {}, list(exc.problems), clock
+    return week.assignment, week.days, [], clock
 
 
 def _move_dropped(week: Week, deadline: float, say: Progress, label: str) -> Week:
@@ -156,8 +232,8 @@ def _solve_instance(
     label: str,
     clock: dict[str, float],
 ) -> Week:
-    """Visit days, then every day's routes, then (optimized) route-guided day changes,
-    then longer searches of each day with whatever time is left."""
+    """Visit days, then every day's routes, then (optimized) pattern changes, then longer
+    searches of each day (or of the week as one model) with whatever time is left."""
     start_at = time.perf_counter()
     starts: list[tuple[str, Week]]
     if days == "fixed":
@@ -172,6 +248,10 @@ def _solve_instance(
         swept = sweep_patterns(inst)
         if swept is not None:  # visited once a horizon: sectors by angle are a natural start
             starts.append(("swept", Week(inst, swept, effort)))
+        usual = sum(fixed in inst.patterns[si] for si in inst.stations)
+        if searchable(inst) and 2 * usual >= len(inst.stations):
+            # the usual timetable is a start too (on weeks small enough for four starts)
+            starts.append(("fixed", Week(inst, fixed_patterns(inst, fixed), effort)))
     t1 = time.perf_counter()
     routing_share, polish_share = SHARES["searched" if searchable(inst) else "estimated"]
     first = budget * (routing_share if days == "optimized" else 1.0)
@@ -194,6 +274,14 @@ def _solve_instance(
         for d in short:
             week.solve(d, max(0.5, left / (3 * len(short))), warm=True)
     week = _move_dropped(week, start_at + budget * (1 - polish_share), say, label)
+    if week.dropped():  # last tries: the week as one model, then each short day afresh
+        end = start_at + budget
+        if week.mergeable():
+            week.solve_together(max(1.0, (end - time.perf_counter()) / 2), scale=100)
+        short = sorted({d for d, _ in week.dropped()}, key=inst.days.index)
+        for d in short:
+            week.solve(d, max(1.0, (end - time.perf_counter()) / (2 * len(short))))
+        say(f"[{label}] last tries: {len(week.dropped())} visits left out")
     t2 = time.perf_counter()
     if days == "optimized":
         left = budget * (1 - polish_share) - (t2 - start_at)
