@@ -25,10 +25,12 @@ from islandroute.planning.week import Week
 OVERLOAD = 0.1  # typical depot trips a parcel over capacity costs while searching
 KICK = 0.1  # share of the movable stations a kick moves (at least two)
 SCALE = 0.1  # search effort of a round's re-solve, against the planner's
+Rng = np.random.Generator
+Say = Callable[[str], None]
 ROUNDS = 12  # an estimated batch gets at most this share of the improvement time
 
 
-def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]) -> Week:
+def improve(week: Week, *, seconds: float, seed: int, say: Say) -> Week:
     """Improve ``week`` for at most ``seconds``; returns the best week found."""
     rng = np.random.default_rng(seed)
     inst = week.inst
@@ -42,17 +44,10 @@ def improve(week: Week, *, seconds: float, seed: int, say: Callable[[str], None]
     return _estimated_moves(week, movable, seconds, rng, say)
 
 
-def _iterated_search(
-    week: Week,
-    movable: list[int],
-    seconds: float,
-    rng: np.random.Generator,
-    say: Callable[[str], None],
-) -> Week:
+def _iterated_search(week: Week, movable: list[int], seconds: float, rng: Rng, say: Say) -> Week:
     """Pattern search, a warm re-solve of the touched days, keep if cheaper; kick when
     stuck."""
     deadline = time.perf_counter() + seconds
-    inst = week.inst
     kick_size = max(2, round(KICK * len(movable)))
     rounds = kept = 0
     start_obj = week.objective()
@@ -71,11 +66,8 @@ def _iterated_search(
         if found is None or found.week.assignment == week.assignment:
             continue
         trial = found.week
-        loads = trial.load_per_day()
-        total = sum(loads[d] for d in found.touched) or 1
         round_time = min((deadline - time.perf_counter()) * 0.9, max(1.0, seconds / 10))
-        for d in sorted(found.touched, key=inst.days.index):
-            trial.solve(d, max(0.2, round_time * loads[d] / total), warm=True, scale=SCALE)
+        trial.resolve(found.touched, round_time, scale=SCALE)
         rounds += 1
         last_round = max(0.5, time.perf_counter() - round_start)
         if not trial.dropped() and trial.objective() < week.objective():
@@ -89,13 +81,7 @@ def _iterated_search(
     return week
 
 
-def _estimated_moves(
-    week: Week,
-    movable: list[int],
-    seconds: float,
-    rng: np.random.Generator,
-    say: Callable[[str], None],
-) -> Week:
+def _estimated_moves(week: Week, movable: list[int], seconds: float, rng: Rng, say: Say) -> Week:
     """Batches of the moves that look best by detour and insertion estimates, for weeks
     too big for :func:`pattern_search` (each batch re-solves its days)."""
     deadline = time.perf_counter() + seconds
@@ -123,11 +109,7 @@ def _estimated_moves(
         left = deadline - time.perf_counter()
         if left < 0.5:
             break
-        loads = trial.load_per_day()
-        total = sum(loads[d] for d in touched) or 1
-        round_time = min(left * 0.9, max(1.0, seconds / ROUNDS))
-        for d in sorted(touched, key=inst.days.index):
-            trial.solve(d, max(0.2, round_time * loads[d] / total), warm=True)
+        trial.resolve(touched, min(left * 0.9, max(1.0, seconds / ROUNDS)))
         rounds += 1
         last_round = max(0.5, time.perf_counter() - round_start)
         if not trial.dropped() and trial.objective() < week.objective():

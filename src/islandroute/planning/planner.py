@@ -25,6 +25,8 @@ Progress = Callable[[str], None]
 # searches of each day; the rest goes to visit days. Small weeks, searched by exact moves,
 # spend more on visit days; big ones need more for their first routes.
 SHARES = {"searched": (0.2, 0.2), "estimated": (0.4, 0.3)}
+FIXED_START_STATIONS = 600  # the usual pattern is a start too, up to this many stations
+START_DAY_SECONDS = 0.25  # a start is only tried with at least this much routing a day
 
 
 def plan_week(
@@ -209,9 +211,7 @@ def _move_dropped(week: Week, deadline: float, say: Progress, label: str) -> Wee
             trial.assignment[si] = best
         if not touched:
             break
-        left = deadline - time.perf_counter()
-        for d in sorted(touched, key=inst.days.index):
-            trial.solve(d, max(0.3, left / (2 * len(touched))), warm=True)
+        trial.resolve(touched, (deadline - time.perf_counter()) / 2, least=0.3)
         say(
             f"[{label}] moved left-out stations: {len(week.dropped())} -> "
             f"{len(trial.dropped())} visits left out"
@@ -249,12 +249,13 @@ def _solve_instance(
         if swept is not None:  # visited once a horizon: sectors by angle are a natural start
             starts.append(("swept", Week(inst, swept, effort)))
         usual = sum(fixed in inst.patterns[si] for si in inst.stations)
-        if searchable(inst) and 2 * usual >= len(inst.stations):
+        if len(inst.stations) <= FIXED_START_STATIONS and 2 * usual >= len(inst.stations):
             # the usual timetable is a start too (on weeks small enough for four starts)
             starts.append(("fixed", Week(inst, fixed_patterns(inst, fixed), effort)))
     t1 = time.perf_counter()
     routing_share, polish_share = SHARES["searched" if searchable(inst) else "estimated"]
     first = budget * (routing_share if days == "optimized" else 1.0)
+    starts = starts[: max(1, int(first / (START_DAY_SECONDS * len(inst.days))))]  # as time allows
     week: Week | None = None
     for kind, trial in starts:
         trial.solve_all(first / len(starts), progress=lambda m: say(f"[{label}] {m}"))
@@ -269,18 +270,15 @@ def _solve_instance(
             week = trial
     assert week is not None
     if week.dropped():  # a hurried start: its days with visits left out get longer
-        short = sorted({d for d, _ in week.dropped()}, key=inst.days.index)
         left = start_at + budget * (1 - polish_share) - time.perf_counter()
-        for d in short:
-            week.solve(d, max(0.5, left / (3 * len(short))), warm=True)
+        week.resolve({d for d, _ in week.dropped()}, left / 3, least=0.5)
     week = _move_dropped(week, start_at + budget * (1 - polish_share), say, label)
     if week.dropped():  # last tries: the week as one model, then each short day afresh
         end = start_at + budget
         if week.mergeable():
             week.solve_together(max(1.0, (end - time.perf_counter()) / 2), scale=100)
-        short = sorted({d for d, _ in week.dropped()}, key=inst.days.index)
-        for d in short:
-            week.solve(d, max(1.0, (end - time.perf_counter()) / (2 * len(short))))
+        left = (end - time.perf_counter()) / 2
+        week.resolve({d for d, _ in week.dropped()}, left, warm=False, least=1.0)
         say(f"[{label}] last tries: {len(week.dropped())} visits left out")
     t2 = time.perf_counter()
     if days == "optimized":

@@ -72,6 +72,22 @@ class Week:
             if new.dropped or new.objective >= old.objective:
                 self.days[day] = old
 
+    def resolve(
+        self,
+        days: set[str],
+        seconds: float,
+        *,
+        warm: bool = True,
+        scale: float = 1,
+        least: float = 0.2,
+    ) -> None:
+        """Re-solve ``days`` (from their routes when ``warm``), sharing ``seconds`` by
+        their visits; each day gets at least ``least`` seconds."""
+        load = self.load_per_day()
+        total = sum(load[d] for d in days) or 1
+        for d in sorted(days, key=self.inst.days.index):
+            self.solve(d, max(least, seconds * load[d] / total), warm=warm, scale=scale)
+
     def mergeable(self) -> bool:
         """Whether the week is small enough to route in one model and has stations that
         would gain from it (once-a-horizon stations free to change day)."""
