@@ -95,17 +95,17 @@ def pattern_search(
     days = _universe(week, movable, overload)
     if days is None:
         return None
+    search = _Search(inst, days, assignment)
     touched: set[str] = set()
     moved = 0
     kicked: set[int] = set()
     if kick:
         for si in _neighbours(week, movable, kick, rng):
             options = [p for p in inst.patterns[si] if p != assignment[si]]
-            pat = options[int(rng.integers(len(options)))]
-            move = _evaluate(inst, days, assignment, si, pat, -np.inf)
+            move = search.evaluate(si, options[int(rng.integers(len(options)))], -np.inf)
             if move is not None:
-                touched |= set(pat) | set(assignment[si])
-                _apply(inst, days, assignment, si, pat, move[1], move[2])
+                touched |= set(move.pattern) | set(assignment[si])
+                search.apply(si, move)
                 kicked.add(si)
                 moved += 1
     movable = [si for si in movable if si not in kicked]  # no undoing the kick at once
@@ -115,10 +115,10 @@ def pattern_search(
         for si in rng.permutation(movable).tolist():
             if time.perf_counter() > deadline:
                 break
-            best = _best_move(inst, days, assignment, si)
+            best = search.best_move(si)
             if best is not None:
-                touched |= set(best[0]) | set(assignment[si])
-                _apply(inst, days, assignment, si, *best)
+                touched |= set(best.pattern) | set(assignment[si])
+                search.apply(si, best)
                 moved += 1
                 improving = True
     if not moved:
@@ -279,92 +279,89 @@ Removal = tuple[str, int, int]  # day, vehicle, position
 Insertion = tuple[str, int, int, int]  # day, vehicle, position, load
 
 
-def _best_move(
-    inst: Instance, days: dict[str, _Day], assignment: dict[int, Pattern], si: int
-) -> tuple[Pattern, list[Removal], list[Insertion]] | None:
-    """The most improving other pattern for station ``si``: what to remove and insert."""
-    best: tuple[Pattern, list[Removal], list[Insertion]] | None = None
-    best_gain = EPS
-    for pat in inst.patterns[si]:
-        if pat == assignment[si]:
-            continue
-        move = _evaluate(inst, days, assignment, si, pat, best_gain)
-        if move is not None and move[0] > best_gain:
-            best, best_gain = (pat, move[1], move[2]), move[0]
-    return best
+@dataclass(frozen=True)
+class _Move:
+    """A pattern change: what it gains, and the visits it takes out and puts in."""
+
+    pattern: Pattern
+    gain: float
+    removes: list[Removal]
+    inserts: list[Insertion]
 
 
-def _evaluate(
-    inst: Instance,
-    days: dict[str, _Day],
-    assignment: dict[int, Pattern],
-    si: int,
-    pat: Pattern,
-    floor: float,
-) -> tuple[float, list[Removal], list[Insertion]] | None:
-    """Gain, removals and insertions of giving ``si`` pattern ``pat``; ``None`` when it
-    does not fit or is sure to gain no more than ``floor``."""
-    cur = assignment[si]
-    unit = inst.units[si][0]
-    removals: dict[str, tuple[int, int, float]] = {}
-    for d in cur:
-        day = days.get(d)
-        hit = _removal(day, day.node_of[si]) if day and si in day.node_of else None
-        if hit is None:
-            return None
-        removals[d] = hit
-    gain = sum(removals[d][2] for d in cur if d not in pat)
-    inserts: list[Insertion] = []
-    for d in pat:
-        day = days.get(d)
-        if day is None or si not in day.node_of:
-            return None
-        node, load = day.node_of[si], inst.load(unit, pat, d)
-        if d in cur:  # stays: only its load may change
-            k = removals[d][0]
-            now = day.loads[k] - day.load_of[node]
-            gain -= day.over(k, now + load) - day.over(k, now + day.load_of[node])
-            if not np.isfinite(gain) or not day.room(load - day.load_of[node]):
+@dataclass
+class _Search:
+    """The days' routes and the stations' patterns that moves read and change."""
+
+    inst: Instance
+    days: dict[str, _Day]
+    assignment: dict[int, Pattern]
+
+    def best_move(self, si: int) -> _Move | None:
+        """The most improving other pattern for station ``si``."""
+        best: _Move | None = None
+        for pat in self.inst.patterns[si]:
+            if pat != self.assignment[si]:
+                move = self.evaluate(si, pat, best.gain if best else EPS)
+                if move is not None and move.gain > (best.gain if best else EPS):
+                    best = move
+        return best
+
+    def evaluate(self, si: int, pat: Pattern, floor: float) -> _Move | None:
+        """Giving ``si`` pattern ``pat``; ``None`` when it does not fit or is sure to
+        gain no more than ``floor``."""
+        cur = self.assignment[si]
+        unit = self.inst.units[si][0]
+        removals: dict[str, tuple[int, int, float]] = {}
+        for d in cur:
+            day = self.days.get(d)
+            hit = _removal(day, day.node_of[si]) if day and si in day.node_of else None
+            if hit is None:
                 return None
-            continue
-        if not day.room(load):
-            return None
-        ins = _insertion(day, node, load)
-        if ins is None:
-            return None
-        gain -= ins[2]
-        if gain <= floor:
-            return None
-        inserts.append((d, ins[0], ins[1], load))
-    removes = [(d, *removals[d][:2]) for d in cur if d not in pat]
-    return gain, removes, inserts
+            removals[d] = hit
+        gain = sum(removals[d][2] for d in cur if d not in pat)
+        inserts: list[Insertion] = []
+        for d in pat:
+            day = self.days.get(d)
+            if day is None or si not in day.node_of:
+                return None
+            node, load = day.node_of[si], self.inst.load(unit, pat, d)
+            if d in cur:  # stays: only its load may change
+                k = removals[d][0]
+                now = day.loads[k] - day.load_of[node]
+                gain -= day.over(k, now + load) - day.over(k, now + day.load_of[node])
+                if not np.isfinite(gain) or not day.room(load - day.load_of[node]):
+                    return None
+                continue
+            if not day.room(load):
+                return None
+            ins = _insertion(day, node, load)
+            if ins is None:
+                return None
+            gain -= ins[2]
+            if gain <= floor:
+                return None
+            inserts.append((d, ins[0], ins[1], load))
+        removes = [(d, *removals[d][:2]) for d in cur if d not in pat]
+        return _Move(pat, gain, removes, inserts)
 
-
-def _apply(
-    inst: Instance,
-    days: dict[str, _Day],
-    assignment: dict[int, Pattern],
-    si: int,
-    pat: Pattern,
-    removes: list[Removal],
-    inserts: list[Insertion],
-) -> None:
-    """Carry out a pattern change found by :func:`_best_move`."""
-    for d, k, pos in removes:
-        day = days[d]
-        day.routes[k].pop(pos)
-        day.loads[k] -= day.load_of.pop(day.node_of[si])
-    for d, k, pos, load in inserts:
-        day = days[d]
-        day.routes[k].insert(pos, day.node_of[si])
-        day.load_of[day.node_of[si]] = load
-        day.loads[k] += load
-    unit = inst.units[si][0]
-    for d in set(pat) & set(assignment[si]):
-        day = days[d]
-        node = day.node_of[si]
-        k = next(k for k, seq in enumerate(day.routes) if node in seq)
-        new = inst.load(unit, pat, d)
-        day.loads[k] += new - day.load_of[node]
-        day.load_of[node] = new
-    assignment[si] = pat
+    def apply(self, si: int, move: _Move) -> None:
+        """Carry out ``move`` for station ``si``."""
+        for d, k, pos in move.removes:
+            day = self.days[d]
+            day.routes[k].pop(pos)
+            day.loads[k] -= day.load_of.pop(day.node_of[si])
+        for d, k, pos, load in move.inserts:
+            day = self.days[d]
+            day.routes[k].insert(pos, day.node_of[si])
+            day.load_of[day.node_of[si]] = load
+            day.loads[k] += load
+        unit = self.inst.units[si][0]
+        for d in set(move.pattern) & set(self.assignment[si]):
+            day = self.days[d]
+            node = day.node_of[si]
+            k = next(k for k, seq in enumerate(day.routes) if node in seq)
+            new = self.inst.load(unit, move.pattern, d)
+            day.loads[k] += new - day.load_of[node]
+            day.load_of[node] = new
+        self.assignment[si] = move.pattern

@@ -6,6 +6,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Literal
 
 from islandroute.errors import InfeasibleError, Problem
@@ -125,7 +126,18 @@ def plan_week(
     )
 
 
-_SHARED: dict[str, object] = {}  # what forked workers read instead of pickled arguments
+@dataclass(frozen=True)
+class _Job:
+    """What a forked search needs besides its seed (read from the parent's memory)."""
+
+    inst: Instance
+    fixed: tuple[str, ...]
+    effort: int
+    budget: float
+    label: str
+
+
+_JOB: list[_Job] = []  # set around a parallel run, so that workers need nothing pickled
 
 
 def _solve_parallel(
@@ -141,14 +153,14 @@ def _solve_parallel(
 ) -> Week:
     """Independent optimized searches from seeds ``seed, seed + 1, ...`` in forked
     processes; the week that leaves least out at least cost wins."""
-    _SHARED.update(inst=inst, fixed=fixed, effort=effort, budget=budget - 0.5, label=label)
+    _JOB[:] = [_Job(inst, fixed, effort, budget - 0.5, label)]
     say(f"[{label}] {workers} searches in parallel")
     ctx = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
             results = list(pool.map(_solve_forked, [seed + w for w in range(workers)]))
     finally:
-        _SHARED.clear()
+        _JOB.clear()
     done = []
     for n, (assignment, days_, problems, times) in enumerate(results):
         if problems:
@@ -170,19 +182,18 @@ def _solve_forked(
     seed: int,
 ) -> tuple[dict[int, Pattern], dict[str, DayResult], list[Problem], dict[str, float]]:
     """One search in a forked worker: its week's days, or the problems that stopped it."""
-    inst = _SHARED["inst"]
-    assert isinstance(inst, Instance)
+    job = _JOB[0]
     clock: dict[str, float] = {}
     try:
         week = _solve_instance(
-            inst,
+            job.inst,
             "optimized",
-            _SHARED["fixed"],  # type: ignore[arg-type]
+            job.fixed,
             seed,
-            _SHARED["effort"],  # type: ignore[arg-type]
-            _SHARED["budget"],  # type: ignore[arg-type]
+            job.effort,
+            job.budget,
             lambda _m: None,
-            str(_SHARED["label"]),
+            job.label,
             clock,
         )
     except InfeasibleError as exc:

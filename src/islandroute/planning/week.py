@@ -129,7 +129,7 @@ class Week:
         sol = solve_day(
             merged.model,
             time_limit=seconds,
-            solution_limit=max(1, int(scale * self.effort * max(10, len(merged.model.visits)))),
+            solution_limit=self._solution_limit(len(merged.model.visits), scale),
             initial=initial,
         )
         if not sol.found or sol.dropped or sum(sol.vehicle_costs) >= self.objective():
@@ -144,6 +144,10 @@ class Week:
                         self.assignment[ev.unit.station] = (lay.day,)
         self.days = days
         return True
+
+    def _solution_limit(self, visits: int, scale: float) -> int:
+        """Solutions a search may find before it stops on its own: ``effort`` per visit."""
+        return max(1, int(scale * self.effort * max(10, visits)))
 
     def solve(self, day: str, seconds: float, warm: bool = False, scale: float = 1) -> DayResult:
         """(Re-)solve one day within about ``seconds``, region by region.
@@ -207,7 +211,7 @@ class Week:
             sol = solve_day(
                 lay.model,
                 time_limit=budget,
-                solution_limit=max(1, int(scale * self.effort * max(10, len(lay.visits)))),
+                solution_limit=self._solution_limit(len(lay.visits), scale),
                 initial=initial,
             )
             for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
