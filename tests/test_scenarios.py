@@ -80,7 +80,10 @@ def test_scenarios_side_by_side(net) -> None:
     assert five.joint.visits > base.joint.visits
     ev = rep.reports["100% electric"]
     assert ev.separate.electric_km_share == ev.joint.electric_km_share == 1.0
-    assert ev.separate.co2_kg <= base.separate.co2_kg
+    # two timed runs drive different km, so emissions are compared per km driven
+    for mode in ("separate", "joint"):
+        e, b = getattr(ev, mode), getattr(base, mode)
+        assert e.co2_kg / e.km <= b.co2_kg / b.km + 1e-3  # routes round CO2 to 0.1 g
     for name, r in rep.reports.items():
         assert df.loc[name, "joint_cost"] == pytest.approx(r.joint.cost)
     assert any("weekly plans for 6 network(s)" in m for m in lines)
