@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import json
 
@@ -12,6 +11,7 @@ from islandroute.analysis.coalitions import CoalitionJob, plan_coalition
 from islandroute.analysis.compare import CompareReport, compare, needed_coalitions
 from islandroute.analysis.executor import SerialExecutor
 from islandroute.analysis.settings import RunSettings
+from islandroute.cli import main
 from islandroute.datasets.synthetic import archipelago
 
 TIME_LIMIT = 4.0
@@ -91,24 +91,18 @@ def test_needed_coalitions() -> None:
     assert frozenset("abcdefghij") in mc and len(mc) <= 10 + 4 * 9
 
 
-def test_compare_command_prints_and_writes(net, tmp_path, capsys, monkeypatch) -> None:
+def test_compare_command_prints_and_writes(tmp_path, capsys, monkeypatch) -> None:
     cmp_mod = importlib.import_module("islandroute.analysis.compare")
     monkeypatch.setattr(cmp_mod, "compare", _serial(cmp_mod.compare))
-    args = argparse.Namespace(
-        network="synthetic",
-        time_limit=TIME_LIMIT,
-        seed=0,
-        allocation="none",
-        workers=1,
-        out=str(tmp_path / "cmp"),
-        quiet=True,
-    )
-    assert cmp_mod.compare_command(args, net, lambda _m: None) == 0
+    out_base = tmp_path / "new-folder" / "cmp"
+    argv = ["compare", "--network", "synthetic:12:2:3", "--time-limit", str(TIME_LIMIT)]
+    argv += ["--allocation", "none", "--workers", "1", "--out", str(out_base), "--quiet"]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     assert "separate" in out and "joint" in out and "by parcels" in out
-    doc = json.loads((tmp_path / "cmp.json").read_text())
+    doc = json.loads((tmp_path / "new-folder" / "cmp.json").read_text())
     assert doc["allocation"] == "none" and doc["shapley"] is None
-    csv = (tmp_path / "cmp.csv").read_text().splitlines()
+    csv = (tmp_path / "new-folder" / "cmp.csv").read_text().splitlines()
     assert csv[0].startswith("carrier,") and csv[-1].startswith("total,")
 
 

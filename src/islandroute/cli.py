@@ -7,29 +7,134 @@ traceback, and the command exits non-zero.
 from __future__ import annotations
 
 import argparse
-import json
+import math
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
-from islandroute.errors import IslandrouteError
+from islandroute.errors import IslandrouteError, NetworkError, OptionsError, Problem
 from islandroute.model import Network, Plan
+
+# Exit codes (README, "Exit codes").
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1  # the plan or network breaks a rule (listed)
+EXIT_BAD_INPUT = 2  # bad input, bad arguments or an infeasible request (error: lines)
+EXIT_PARTIAL = 3  # --allow-unserved: a valid plan that declares unserved stations
+EXIT_INTERNAL = 70  # a bug: one error line, please report it
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+BUILT_IN = "zhoushan"
+SYNTHETIC = "synthetic"
+SYNTHETIC_DEFAULTS = (100, 3, 0)  # stations, carriers, seed
+SYNTHETIC_MAX_STATIONS = 20_000
+SYNTHETIC_MAX_CARRIERS = 50
+MAX_SEED = 2**32 - 1
+MAX_TIME_LIMIT = 7 * 24 * 3600.0  # a week of computing is the most a week's plan may take
+MAX_WORKERS = 64
 
 
 def load_network(spec: str) -> Network:
-    """``zhoushan``, ``synthetic:STATIONS[:CARRIERS[:SEED]]`` or a network JSON file."""
-    if spec == "zhoushan":
+    """A network JSON file when ``spec`` names an existing file; otherwise ``zhoushan``
+    (built in) or ``synthetic:STATIONS[:CARRIERS[:SEED]]`` (generated); else an error."""
+    if os.path.exists(spec):
+        return Network.from_json(spec)
+    if spec == BUILT_IN:
         from islandroute.datasets.zhoushan import zhoushan
 
         return zhoushan()
-    if spec.startswith("synthetic"):
+    if spec == SYNTHETIC or spec.startswith(SYNTHETIC + ":"):
         from islandroute.datasets.synthetic import archipelago
 
-        parts = [int(x) for x in spec.split(":")[1:]]
-        n, c, seed = (parts + [100, 3, 0][len(parts) :])[:3]
+        n, c, seed = synthetic_spec(spec)
         return archipelago(n_stations=n, n_islands=max(2, n // 25), n_carriers=c, seed=seed)
-    return Network.from_json(spec)
+    if spec.lstrip().startswith("{"):
+        return Network.from_json(spec)
+    raise NetworkError(
+        Problem(
+            "--network",
+            spec,
+            f"no such file, and not {BUILT_IN!r} or {SYNTHETIC}:STATIONS[:CARRIERS[:SEED]]",
+        )
+    )
+
+
+def synthetic_spec(spec: str) -> tuple[int, int, int]:
+    """``synthetic:STATIONS[:CARRIERS[:SEED]]`` as three checked integers."""
+    parts = spec.split(":")[1:]
+    names = ("STATIONS", "CARRIERS", "SEED")
+    lows = (1, 1, 0)
+    highs = (SYNTHETIC_MAX_STATIONS, SYNTHETIC_MAX_CARRIERS, MAX_SEED)
+    if len(parts) > len(names):
+        raise NetworkError(Problem("--network", spec, "expected synthetic:STATIONS:CARRIERS:SEED"))
+    values = list(SYNTHETIC_DEFAULTS)
+    for k, text in enumerate(parts):
+        if not text.strip().isdigit() or not lows[k] <= int(text) <= highs[k]:
+            raise NetworkError(
+                Problem(
+                    "--network",
+                    spec,
+                    f"{names[k]} must be a whole number in {lows[k]}..{highs[k]}, got {text!r}",
+                )
+            )
+        values[k] = int(text)
+    return values[0], values[1], values[2]
+
+
+def seconds(text: str) -> float:
+    """A time limit: a finite number of seconds, more than 0 and at most a week."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not math.isfinite(value) or not 0 < value <= MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"must be a finite number of seconds in (0, {MAX_TIME_LIMIT:g}], got {text!r}"
+        )
+    return value
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number in ``low..high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be in {low}..{high}, got {value}")
+        return value
+
+    return parse
+
+
+seed_number = _whole(0, MAX_SEED)
+worker_count = _whole(1, MAX_WORKERS)
+
+
+def prepare_output(path: str | None, inputs: Sequence[str]) -> None:
+    """Before any work: refuse an output that is an input, make its folder and prove it
+    can be written there — never find out after the whole time limit."""
+    if not path:
+        return
+    target = Path(path)
+    for spec in inputs:
+        if os.path.exists(spec) and target.exists() and os.path.samefile(spec, target):
+            raise OptionsError(Problem("--out", path, f"is the input {spec}: it would be replaced"))
+    if target.is_dir():
+        raise OptionsError(Problem("--out", path, "is a folder, not a file"))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        probe = target.parent / f".{target.name}.probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise OptionsError(
+            Problem("--out", path, f"cannot write there: {err.strerror or err}")
+        ) from None
 
 
 def progress_printer(quiet: bool = False) -> Callable[[str], None]:
@@ -120,6 +225,8 @@ def plan_table(plan: Plan) -> str:
 
 
 def _cmd_network(args: argparse.Namespace) -> int:
+    if args.action == "export":
+        prepare_output(args.out, [args.network])
     net = load_network(args.network)
     if args.action == "show":
         print(network_summary(net))
@@ -133,15 +240,16 @@ def _cmd_network(args: argparse.Namespace) -> int:
         for p in problems:
             print(f"error: {p}", file=sys.stderr)
         if problems:
-            return 1
+            return EXIT_VIOLATIONS
         print(f"network {net.name!r} is valid: {len(net.stations)} stations can be served")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from islandroute.planning.planner import plan_week
     from islandroute.validate import validate
 
+    prepare_output(args.out, [args.network])
     net = load_network(args.network)
     say = progress_printer(args.quiet)
     plan = plan_week(
@@ -152,6 +260,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         days=args.days,
         progress=say,
         workers=args.workers,
+        **({"allow_unserved": True} if args.allow_unserved else {}),
     )
     violations = validate(net, plan)
     print(plan.summary())
@@ -159,9 +268,17 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     if args.out:
         plan.to_json(args.out)
         print(f"wrote {args.out}")
+    for u in plan.unserved:
+        print(
+            f"unserved: station {u.station!r}: {u.rule}: {u.carrier} {u.parcels} parcels"
+            f"{': ' + u.message if u.message else ''}",
+            file=sys.stderr,
+        )
     for v in violations:
         print(f"violation: {v}", file=sys.stderr)
-    return 1 if violations else 0
+    if violations:
+        return EXIT_VIOLATIONS
+    return EXIT_PARTIAL if plan.unserved else EXIT_OK
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -169,74 +286,131 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from islandroute.validate import validate
 
     net = load_network(args.network)
-    violations = validate(net.to_dict(), read_plan(args.plan))
+    doc = read_plan(args.plan)
+    violations = validate(net.to_dict(), doc)
     for v in violations:
         print(f"violation: {v}")
+    declared = doc.get("unserved")
+    if isinstance(declared, list) and declared:
+        print(f"{len(declared)} unserved station-carrier pairs declared by the plan")
     print(f"{len(violations)} violations")
-    return 1 if violations else 0
+    return EXIT_VIOLATIONS if violations else EXIT_OK
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from islandroute.analysis.compare import compare_command
+    from islandroute.analysis.compare import compare
 
-    return compare_command(args, load_network(args.network), progress_printer(args.quiet))
+    out = args.out or "comparison"
+    for suffix in (".json", ".csv"):
+        prepare_output(out + suffix, [args.network])
+    net = load_network(args.network)
+    report = compare(
+        net,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        allocation=args.allocation,
+        workers=args.workers,
+        progress=progress_printer(args.quiet),
+    )
+    print(report.text())
+    report.to_json(f"{out}.json")
+    report.to_csv(f"{out}.csv")
+    print(f"wrote {out}.json and {out}.csv")
+    return EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the library's one error line: ``error: command: argument: message``."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {self.prog}: {message}", file=sys.stderr)
+        print(f"(see: {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+NETWORK_HELP = (
+    "a network JSON file, or zhoushan (built in), or synthetic:STATIONS[:CARRIERS[:SEED]]"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="islandroute", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="islandroute", description=(__doc__ or "").splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     net = sub.add_parser("network", help="show, export or validate a network")
     net.add_argument("action", choices=["show", "export", "validate"])
-    net.add_argument(
-        "--network",
-        default="zhoushan",
-        help="zhoushan, synthetic:STATIONS[:CARRIERS[:SEED]] or a JSON file",
-    )
+    net.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
     net.add_argument("--out", default="network.json")
     net.set_defaults(func=_cmd_network)
 
     plan = sub.add_parser("plan", help="plan a week")
-    plan.add_argument("--network", default="zhoushan")
+    plan.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
     plan.add_argument("--mode", choices=["joint", "separate"], default="joint")
-    plan.add_argument("--time-limit", type=float, default=60.0)
-    plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument("--time-limit", type=seconds, default=60.0)
+    plan.add_argument("--seed", type=seed_number, default=0)
     plan.add_argument("--days", choices=["optimized", "balanced", "fixed"], default="optimized")
     plan.add_argument(
-        "--workers", type=int, default=1, help="parallel searches (optimized days), best kept"
+        "--workers", type=worker_count, default=1, help="parallel searches, best kept"
+    )
+    plan.add_argument(
+        "--allow-unserved",
+        action="store_true",
+        help="plan what can be served; list the rest (exit code 3) instead of failing",
     )
     plan.add_argument("--out", default=None)
     plan.add_argument("--quiet", action="store_true")
     plan.set_defaults(func=_cmd_plan)
 
     val = sub.add_parser("validate", help="check a plan against its network")
-    val.add_argument("--network", required=True)
+    val.add_argument("--network", required=True, help=NETWORK_HELP)
     val.add_argument("--plan", required=True)
     val.set_defaults(func=_cmd_validate)
 
     cmp_ = sub.add_parser("compare", help="joint against separate, with a fair split")
-    cmp_.add_argument("--network", default="zhoushan")
-    cmp_.add_argument("--time-limit", type=float, default=30.0, help="seconds per weekly plan")
-    cmp_.add_argument("--seed", type=int, default=0)
+    cmp_.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
+    cmp_.add_argument("--time-limit", type=seconds, default=30.0, help="seconds per weekly plan")
+    cmp_.add_argument("--seed", type=seed_number, default=0)
     cmp_.add_argument("--allocation", choices=["shapley", "none"], default="shapley")
-    cmp_.add_argument("--workers", type=int, default=None)
+    cmp_.add_argument("--workers", type=worker_count, default=None)
     cmp_.add_argument("--out", default="comparison", help="writes OUT.json and OUT.csv")
     cmp_.add_argument("--quiet", action="store_true")
     cmp_.set_defaults(func=_cmd_compare)
     return p
 
 
+def print_error(err: IslandrouteError) -> None:
+    """One ``error: object: field: message`` line per problem, on stderr."""
+    problems = getattr(err, "problems", None)
+    lines = [str(p) for p in problems] if problems else str(err).splitlines()[1:] or [str(err)]
+    for line in lines[:MAX_ERROR_LINES]:
+        print(f"error: {line.strip().removeprefix('- ')}", file=sys.stderr)
+    if len(lines) > MAX_ERROR_LINES:
+        print(f"error: ... and {len(lines) - MAX_ERROR_LINES} more", file=sys.stderr)
+
+
+MAX_ERROR_LINES = 50
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; every outcome is an exit code (see the module constants)."""
     try:
+        args = build_parser().parse_args(argv)
         return int(args.func(args))
     except IslandrouteError as err:
-        for line in str(err).splitlines():
-            print(f"error: {line.strip()}", file=sys.stderr)
-        return 2
-    except (OSError, json.JSONDecodeError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+        print_error(err)
+        return EXIT_BAD_INPUT
+    except OSError as err:
+        print(f"error: {err.filename or 'file'}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except RecursionError:
+        print("error: input: nested too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as err:  # a bug: one line, not a traceback (tests assert it never happens)
+        print(f"error: internal: {type(err).__name__}: {err} (please report)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

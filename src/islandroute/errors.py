@@ -52,6 +52,12 @@ class InfeasibleError(_ProblemsError):
     headline = "infeasible request"
 
 
+class OptionsError(_ProblemsError):
+    """A planning argument or option is out of range (``plan_week: mode: ...``)."""
+
+    headline = "invalid options"
+
+
 class PlanFormatError(_ProblemsError):
     """A plan document is malformed."""
 

@@ -9,10 +9,9 @@ of its singleton coalition (see :mod:`islandroute.analysis.coalitions`), so the
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,6 +38,7 @@ from islandroute.analysis.coalitions import (
 from islandroute.analysis.executor import Progress, Submitter, run_jobs
 from islandroute.analysis.settings import AllocationMethod, RunSettings
 from islandroute.errors import IslandrouteError
+from islandroute.model.exchange import write_text_atomic
 from islandroute.model.network import Network
 from islandroute.model.plan import Kpis, Plan
 
@@ -49,7 +49,6 @@ __all__ = [
     "CompareReport",
     "RunSettings",
     "compare",
-    "compare_command",
     "compare_many",
     "needed_coalitions",
     "players_of",
@@ -229,8 +228,14 @@ class CompareReport(BaseModel):
         """The report as JSON (without the joint plan); written to ``path`` when given."""
         text = self.model_dump_json(indent=1)
         if path:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            write_text_atomic(path, text)
+        return text
+
+    def to_csv(self, path: str | None = None) -> str:
+        """The carriers' table as CSV; written to ``path`` (atomically) when given."""
+        text: str = self.to_dataframe().to_csv()
+        if path:
+            write_text_atomic(path, text)
         return text
 
 
@@ -475,25 +480,3 @@ def _assemble(
         seconds=round(seconds, 3),
         joint_plan=joint.plan,
     )
-
-
-def compare_command(args: argparse.Namespace, net: Network, say: Callable[[str], None]) -> int:
-    """``islandroute compare``: print the comparison, write ``OUT.json`` and ``OUT.csv``.
-
-    A broken core or a joint week dearer than the separate ones is a finding, printed in
-    the report, not an error: the exit status is 0 once the report is written.
-    """
-    report = compare(
-        net,
-        time_limit=args.time_limit,
-        seed=args.seed,
-        allocation=args.allocation,
-        workers=args.workers,
-        progress=say,
-    )
-    print(report.text())
-    out = args.out or "comparison"
-    report.to_json(f"{out}.json")
-    report.to_dataframe().to_csv(f"{out}.csv")
-    print(f"wrote {out}.json and {out}.csv")
-    return 0

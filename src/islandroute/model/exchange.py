@@ -6,9 +6,12 @@ islandroute's extra fields (welcome by the spec) so that a round trip loses noth
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,20 +19,100 @@ from pydantic import ValidationError
 from islandroute.errors import NetworkError, PlanFormatError, Problem
 from islandroute.model.network import (
     NETWORK_FORMAT,
+    NETWORK_FORMAT_1_1,
+    NETWORK_FORMATS,
     Network,
     problems_from_validation_error,
+    uses_version_1_1,
 )
 from islandroute.model.plan import PLAN_FORMAT, Kpis, Plan
+
+MAX_DOCUMENT_BYTES = 512 * 1024 * 1024  # a network or plan file larger than this is refused
+MAX_NESTING = 64  # JSON documents nest a few levels; deeper is not a document of ours
 
 
 def dumps(doc: dict[str, Any], indent: int | None = 1, path: str | None = None) -> str:
     """JSON text of a document, stable for diffs (keys in the order written); also
-    written to ``path`` when given."""
-    text = json.dumps(doc, indent=indent, ensure_ascii=False) + "\n"
+    written to ``path`` when given, atomically (see :func:`write_text_atomic`)."""
+    text = json.dumps(doc, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
     if path:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_text_atomic(path, text)
     return text
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a temporary file in the same folder, flush it to disk, then
+    rename it over ``path``: a full disk or a crash never leaves a half-written file."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _too_deep(doc: Any, limit: int = MAX_NESTING) -> bool:
+    """Whether a parsed document nests deeper than ``limit`` (without recursion)."""
+    stack = [(doc, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def load_document(source: str | os.PathLike[str], what: str, error: type[Exception]) -> Any:
+    """Parse a JSON document from a file (or from JSON text starting with ``{``).
+
+    Every fault becomes ``error(Problem(what, ...))``: a missing or unreadable file, bytes
+    that are not UTF-8, bad JSON, numbers Python refuses (integers of thousands of digits),
+    nesting deeper than :data:`MAX_NESTING` — never a traceback.
+    """
+    text = str(source)
+    if not text.lstrip().startswith("{"):
+        try:
+            if os.path.getsize(source) > MAX_DOCUMENT_BYTES:
+                raise error(Problem(what, "file", f"{source} is over {MAX_DOCUMENT_BYTES} bytes"))
+            with open(source, "rb") as fh:
+                raw = fh.read()
+        except OSError as err:
+            raise error(
+                Problem(what, "file", f"cannot read {source}: {err.strerror or err}")
+            ) from None
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise error(
+                Problem(what, "file", f"{source} is not UTF-8 text (byte {err.start})")
+            ) from None
+    try:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as err:
+        raise error(
+            Problem(what, "JSON", f"line {err.lineno} column {err.colno}: {err.msg}")
+        ) from None
+    except RecursionError:
+        raise error(Problem(what, "JSON", "nested too deeply")) from None
+    except ValueError as err:  # integers past Python's digit limit, NaN/Infinity
+        raise error(Problem(what, "JSON", str(err).split(";")[0])) from None
+    if _too_deep(doc):
+        raise error(Problem(what, "JSON", f"nested deeper than {MAX_NESTING} levels"))
+    return doc
+
+
+def _refuse_constant(name: str) -> Any:
+    """JSON has no NaN or Infinity; Python's reader accepts them unless told not to."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _num(x: float) -> float | int:
@@ -48,7 +131,7 @@ def _extras(model: Any, skip: set[str]) -> dict[str, Any]:
 def network_to_doc(net: Network) -> dict[str, Any]:
     """The network exchange document: spec fields first, islandroute's extras after."""
     doc: dict[str, Any] = {
-        "format": NETWORK_FORMAT,
+        "format": NETWORK_FORMAT_1_1 if uses_version_1_1(net) else NETWORK_FORMAT,
         "name": net.name,
         "days": list(net.days),
         "nodes": [
@@ -63,7 +146,14 @@ def network_to_doc(net: Network) -> dict[str, Any]:
             for n in net.nodes
         ],
         "roads": [
-            {"a": r.a, "b": r.b, "km": _num(r.km), "minutes": _num(r.minutes), "bridge": r.bridge}
+            {
+                "a": r.a,
+                "b": r.b,
+                "km": _num(r.km),
+                "minutes": _num(r.minutes),
+                "bridge": r.bridge,
+                **_extras(r, {"a", "b", "km", "minutes", "bridge"}),
+            }
             for r in net.roads
         ],
         "ferries": [
@@ -78,7 +168,9 @@ def network_to_doc(net: Network) -> dict[str, Any]:
             }
             for f in net.ferries
         ],
-        "carriers": [{"id": c.id, "name": c.name} for c in net.carriers],
+        "carriers": [
+            {"id": c.id, "name": c.name, **_extras(c, {"id", "name"})} for c in net.carriers
+        ],
         "stations": [
             {
                 "node": s.node,
@@ -110,6 +202,7 @@ def network_to_doc(net: Network) -> dict[str, Any]:
         doc["rules"] = rules
     if net.provenance:
         doc["provenance"] = net.provenance
+    doc.update({k: v for k, v in (net.model_extra or {}).items() if k not in doc})
     return doc
 
 
@@ -129,8 +222,10 @@ def network_from_doc(doc: Any) -> Network:
         raise NetworkError(Problem("network", "document", "expected a JSON object"))
     problems: list[Problem] = []
     fmt = doc.get("format", NETWORK_FORMAT)
-    if fmt != NETWORK_FORMAT:
-        problems.append(Problem("network", "format", f"expected {NETWORK_FORMAT!r}, got {fmt!r}"))
+    if fmt not in NETWORK_FORMATS:
+        problems.append(
+            Problem("network", "format", f"expected {' or '.join(NETWORK_FORMATS)}, got {fmt!r}")
+        )
     for coll in ("nodes", "carriers", "stations", "vehicles"):
         if coll not in doc:
             problems.append(Problem("network", coll, "missing"))
@@ -162,22 +257,7 @@ def network_from_doc(doc: Any) -> Network:
 
 def read_network(path_or_text: str | os.PathLike[str]) -> Network:
     """Read a network JSON file (or JSON text)."""
-    text = str(path_or_text)
-    if not text.lstrip().startswith("{"):
-        try:
-            with open(path_or_text, encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as err:
-            raise NetworkError(
-                Problem("network", "file", f"cannot read {path_or_text}: {err}")
-            ) from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise NetworkError(
-            Problem("network", "JSON", f"line {err.lineno} column {err.colno}: {err.msg}")
-        ) from None
-    return network_from_doc(doc)
+    return network_from_doc(load_document(path_or_text, "network", NetworkError))
 
 
 def plan_to_doc(plan: Plan) -> dict[str, Any]:
@@ -240,40 +320,49 @@ def plan_to_doc(plan: Plan) -> dict[str, Any]:
         "by_island": {i: k.model_dump() for i, k in plan.by_island.items()},
         "visit_days": {s: list(d) for s, d in plan.visit_days.items()},
         "stats": plan.stats,
+        **({"unserved": [u.model_dump() for u in plan.unserved]} if plan.unserved else {}),
     }
 
 
 def plan_from_doc(doc: Any) -> Plan:
-    """Read a plan document into a :class:`Plan`."""
+    """Read a plan document into a :class:`Plan`, naming any fault."""
     if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:
         raise PlanFormatError(Problem("plan", "format", f"expected {PLAN_FORMAT!r}"))
     routes = doc.get("routes", [])
-    days = doc.get("days") or list(dict.fromkeys(r.get("day") for r in routes))
+    days = doc.get("days")
+    if not days and isinstance(routes, list):
+        days = list(dict.fromkeys(r.get("day") for r in routes if isinstance(r, dict)))
+    totals = doc.get("totals", {})
     data = {
         "network": doc.get("network", ""),
         "mode": doc.get("mode"),
         "days": days,
         "routes": routes,
-        "totals": Kpis.model_validate(
-            {k: v for k, v in doc.get("totals", {}).items() if k in Kpis.model_fields}
+        "totals": (
+            {k: v for k, v in totals.items() if k in Kpis.model_fields}
+            if isinstance(totals, dict)
+            else totals
         ),
         "by_carrier": doc.get("by_carrier", {}),
         "by_island": doc.get("by_island", {}),
         "visit_days": doc.get("visit_days", {}),
         "stats": doc.get("stats", {}),
+        "unserved": doc.get("unserved", []),
     }
     try:
         return Plan.model_validate(data)
     except ValidationError as err:
         raise PlanFormatError(
-            [Problem("plan", ".".join(map(str, e["loc"])), e["msg"]) for e in err.errors()]
+            [
+                Problem("plan", ".".join(map(str, e["loc"])) or "document", e["msg"])
+                for e in err.errors()
+            ]
         ) from None
 
 
 def read_plan(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a plan JSON file as its raw document (what the validator checks)."""
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
+    doc = load_document(path, "plan", PlanFormatError)
     if not isinstance(doc, dict):
         raise PlanFormatError(Problem("plan", "document", "expected a JSON object"))
     return doc

@@ -25,8 +25,23 @@ from islandroute.errors import NetworkError, Problem
 WEEK: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 1440
 NETWORK_FORMAT = "islandroute.network/1"
+NETWORK_FORMAT_1_1 = "islandroute.network/1.1"
+NETWORK_FORMATS = (NETWORK_FORMAT, NETWORK_FORMAT_1_1)
 
-NodeKind = Literal["hub", "depot", "port", "station", "junction"]
+# The documented range of every number a network may hold (README, "Input ranges"):
+# times stay within two days, distances within a country, counts within a city's week.
+MAX_MINUTE = 2 * MINUTES_PER_DAY  # a time of day or a duration, minutes
+MAX_KM = 10_000.0  # one road link or leg
+MAX_PARCELS = 1_000_000  # a week's parcels of one carrier at one station; a capacity
+MAX_MONEY = 1_000_000.0  # a fare, a cost per km, hour or day
+MAX_CO2_PER_KM = 100.0  # kg per km
+MAX_PLANAR = 1e7  # a planar coordinate
+MAX_DAYS = 366  # days in a horizon (and visits a station may ask)
+MAX_RIDE_DEFAULT = 240  # minutes a cold parcel may ride (spec 1.1)
+SERVICE_MINUTES_DEFAULT = 5.0  # minutes at each stop (spec 1.1)
+
+NodeKind = Literal["hub", "depot", "port", "station", "junction", "park", "centre"]
+STATION_KINDS = ("station", "park")  # nodes that send or receive a station's parcels
 HubRole = Literal["processing_centre", "cross_border_centre", "county_complex"]
 Geometry = Literal["lonlat", "planar"]
 DeliverySplit = Literal["since_last_visit", "equal"]
@@ -47,28 +62,44 @@ def parse_minute(value: Any) -> Any:
     return value
 
 
-Minute = Annotated[int, BeforeValidator(parse_minute), Field(ge=0, strict=True)]
-ClockMinute = Annotated[int, BeforeValidator(parse_minute), Field(ge=0, le=1439, strict=True)]
-Count = Annotated[int, Field(ge=0, strict=True)]
+def _number(lo: float, hi: float, *, gt: bool = False) -> Any:
+    """A finite float in ``lo..hi`` (``lo`` excluded when ``gt``), never from a string."""
+    bound = {"gt": lo} if gt else {"ge": lo}
+    return Field(le=hi, strict=True, allow_inf_nan=False, **bound)
+
+
+Minute = Annotated[int, BeforeValidator(parse_minute), Field(ge=0, le=MAX_MINUTE, strict=True)]
+ClockMinute = Annotated[
+    int, BeforeValidator(parse_minute), Field(ge=0, le=MINUTES_PER_DAY - 1, strict=True)
+]
+Count = Annotated[int, Field(ge=0, le=MAX_PARCELS, strict=True)]
+Km = Annotated[float, _number(0, MAX_KM)]
+Minutes = Annotated[float, _number(0, MAX_MINUTE)]
+Money = Annotated[float, _number(0, MAX_MONEY)]
+Coordinate = Annotated[float, _number(-MAX_PLANAR, MAX_PLANAR)]
+Flag = Annotated[bool, Field(strict=True)]
+Name = Annotated[str, Field(strict=True)]
+Id = Annotated[str, Field(strict=True, min_length=1)]
 
 
 class Frozen(BaseModel):
-    """Base of every value object: immutable, no unknown fields, validated on assignment."""
+    """Base of every value object: immutable and validated; fields beyond the model's are
+    kept as they came (the exchange format welcomes them) and written back."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="allow", populate_by_name=True)
 
 
 class Island(Frozen):
     """An island: a centre point and, where known, a coarse outline ring of (lon, lat)."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
-    county: str | None = None
-    lon: float
-    lat: float
-    outline: tuple[tuple[float, float], ...] | None = None
-    area_km2: float | None = Field(default=None, ge=0)
-    population: int | None = Field(default=None, ge=0)
+    id: Id
+    name: Name = ""
+    county: Name | None = None
+    lon: Coordinate
+    lat: Coordinate
+    outline: tuple[tuple[Coordinate, Coordinate], ...] | None = None
+    area_km2: Annotated[float, _number(0, 1e6)] | None = None
+    population: Annotated[int, Field(ge=0, le=10**10, strict=True)] | None = None
 
     def geometry(self) -> Any:
         """The island as a shapely geometry: its outline polygon, else its centre point."""
@@ -80,39 +111,40 @@ class Island(Frozen):
 
 
 class Node(Frozen):
-    """A place vehicles stop at: a hub, a depot, a pier (``port``), a station or a junction."""
+    """A place vehicles stop at: a hub, a depot, a pier (``port``), a station, an industrial
+    park (``park``), a processing or cross-border centre (``centre``) or a junction."""
 
-    id: str = Field(min_length=1)
+    id: Id
     kind: NodeKind
-    island: str = Field(min_length=1)
-    lon: float
-    lat: float
-    name: str = ""
+    island: Id
+    lon: Coordinate
+    lat: Coordinate
+    name: Name = ""
     role: HubRole | None = None
 
 
 class Road(Frozen):
     """An undirected road link (a bridge or tunnel if ``bridge``); km and minutes one way."""
 
-    a: str
-    b: str
-    km: float = Field(ge=0)
-    minutes: float = Field(ge=0)
-    bridge: bool = False
+    a: Id
+    b: Id
+    km: Km
+    minutes: Minutes
+    bridge: Flag = False
 
 
 class Ferry(Frozen):
     """One direction of a ferry line: leaves only at its timetabled departures of each day."""
 
-    id: str = Field(min_length=1)
-    from_: str = Field(alias="from")
-    to: str
-    minutes: float = Field(gt=0)
-    vehicles: bool
+    id: Id
+    from_: Id = Field(alias="from")
+    to: Id
+    minutes: Annotated[float, _number(0, MAX_MINUTE, gt=True)]
+    vehicles: Flag
     departures: dict[str, tuple[ClockMinute, ...]] = Field(default_factory=dict)
-    fare_vehicle: float = Field(default=0.0, ge=0)
-    fare_parcel: float = Field(default=0.0, ge=0)
-    name: str = ""
+    fare_vehicle: Money = 0.0
+    fare_parcel: Money = 0.0
+    name: Name = ""
 
     @field_validator("departures")
     @classmethod
@@ -123,21 +155,27 @@ class Ferry(Frozen):
 class Carrier(Frozen):
     """A parcel company (EMS, ZTO, ...)."""
 
-    id: str = Field(min_length=1)
-    name: str = ""
+    id: Id
+    name: Name = ""
 
 
 class Station(Frozen):
-    """A village station: weekly parcels per carrier, opening hours and visit rules."""
+    """A village station (or a park): weekly parcels per carrier it receives (``demand``)
+    and sends (``pickup``, handed in at ``pickup_to`` by ``pickup_by``), opening hours and
+    visit rules. ``cold`` parcels ride refrigerated vehicles for at most ``max_ride``."""
 
-    node: str
-    min_visits: int = Field(default=3, ge=1, strict=True)
+    node: Id
+    min_visits: int = Field(default=3, ge=1, le=MAX_DAYS, strict=True)
     open: tuple[ClockMinute, Minute] = (480, 1080)
     demand: dict[str, Count] = Field(default_factory=dict)
     pickup: dict[str, Count] = Field(default_factory=dict)
-    service_minutes: float = Field(default=5.0, ge=0)
+    pickup_to: Id | None = None
+    pickup_by: Minute | None = None
+    cold: Flag = False
+    max_ride: Annotated[int, Field(ge=1, le=MAX_MINUTE, strict=True)] = MAX_RIDE_DEFAULT
+    service_minutes: Annotated[float, _number(0, MINUTES_PER_DAY)] = SERVICE_MINUTES_DEFAULT
     patterns: tuple[tuple[str, ...], ...] | None = None
-    exact_visits: bool = False
+    exact_visits: Flag = False
 
     @field_validator("open")
     @classmethod
@@ -155,16 +193,17 @@ class Station(Frozen):
 class Vehicle(Frozen):
     """One vehicle of a carrier (or of a shared operator when ``carrier`` is None)."""
 
-    id: str = Field(min_length=1)
-    carrier: str | None
-    depot: str
-    capacity: int = Field(gt=0, strict=True)
+    id: Id
+    carrier: Id | None
+    depot: Id
+    capacity: int = Field(gt=0, le=MAX_PARCELS, strict=True)
     shift: tuple[ClockMinute, Minute] = (420, 1140)
-    cost_per_km: float = Field(default=1.2, ge=0)
-    cost_per_hour: float = Field(default=40.0, ge=0)
-    cost_fixed: float = Field(default=150.0, ge=0)
-    co2_per_km: float = Field(default=0.2, ge=0)
-    electric: bool = False
+    cost_per_km: Money = 1.2
+    cost_per_hour: Money = 40.0
+    cost_fixed: Money = 150.0
+    co2_per_km: Annotated[float, _number(0, MAX_CO2_PER_KM)] = 0.2
+    electric: Flag = False
+    refrigerated: Flag = False
     days: tuple[str, ...] | None = None
 
     @field_validator("shift")
@@ -183,8 +222,8 @@ class ServiceRules(Frozen):
     """
 
     service_days: tuple[str, ...] | None = None
-    min_visits: int = Field(default=3, ge=1)
-    max_consecutive: int = Field(default=2, ge=1)
+    min_visits: int = Field(default=3, ge=1, le=MAX_DAYS, strict=True)
+    max_consecutive: int = Field(default=2, ge=1, le=MAX_DAYS, strict=True)
     split: DeliverySplit = "since_last_visit"
     hub_dispatch: ClockMinute = 360
 
@@ -196,8 +235,8 @@ class Network(Frozen):
     errors that name the object and field at fault.
     """
 
-    name: str = "network"
-    days: tuple[str, ...] = WEEK
+    name: Name = "network"
+    days: tuple[Id, ...] = Field(default=WEEK, min_length=1, max_length=MAX_DAYS)
     geometry: Geometry = "lonlat"
     nodes: tuple[Node, ...]
     roads: tuple[Road, ...] = ()
@@ -309,6 +348,25 @@ class Network(Frozen):
         return dumps(self.to_dict(), indent=indent, path=path)
 
 
+def uses_version_1_1(net: Network) -> bool:
+    """Whether the network uses a field of the exchange format's 1.1 additions."""
+    plain = {"station", "hub", "depot", "port", "junction"}
+    return (
+        any(n.kind not in plain for n in net.nodes)
+        or any(
+            s.pickup
+            or s.pickup_to is not None
+            or s.pickup_by is not None
+            or s.cold
+            or s.max_ride != MAX_RIDE_DEFAULT
+            or s.service_minutes != SERVICE_MINUTES_DEFAULT
+            for s in net.stations
+        )
+        or any(v.refrigerated for v in net.vehicles)
+        or any(net.node_by_id[v.depot].kind not in ("depot", "hub") for v in net.vehicles)
+    )
+
+
 def _dump(v: Any) -> Any:
     if isinstance(v, BaseModel):
         return v.model_dump(by_alias=True)
@@ -401,8 +459,10 @@ def _structural_problems(net: Network) -> list[Problem]:
         node = nodes.get(s.node)
         if node is None:
             p.append(Problem(obj, "node", f"unknown node {s.node!r}"))
-        elif node.kind != "station":
+        elif node.kind not in STATION_KINDS:
             p.append(Problem(obj, "node", f"node {s.node!r} is a {node.kind}, not a station"))
+        if s.pickup_to is not None and s.pickup_to not in nodes:
+            p.append(Problem(obj, "pickup_to", f"unknown node {s.pickup_to!r}"))
         for c in list(s.demand) + list(s.pickup):
             if c not in carriers:
                 p.append(Problem(obj, "demand", f"unknown carrier {c!r}"))
@@ -430,11 +490,8 @@ def _structural_problems(net: Network) -> list[Problem]:
         obj = f"vehicle {v.id!r}"
         if v.carrier is not None and v.carrier not in carriers:
             p.append(Problem(obj, "carrier", f"unknown carrier {v.carrier!r}"))
-        dep = nodes.get(v.depot)
-        if dep is None:
+        if v.depot not in nodes:  # any node may be a depot: island vans wait at the pier
             p.append(Problem(obj, "depot", f"unknown node {v.depot!r}"))
-        elif dep.kind not in ("depot", "hub"):
-            p.append(Problem(obj, "depot", f"node {v.depot!r} is a {dep.kind}, not a depot or hub"))
         if v.days is not None:
             bad = [d for d in v.days if d not in days]
             if bad:
@@ -445,6 +502,15 @@ def _structural_problems(net: Network) -> list[Problem]:
         if bad:
             p.append(Problem("rules", "service_days", f"unknown days {bad}"))
     return p
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """``repr`` of a faulty input, cut to ``limit`` characters (an integer of thousands of
+    digits must not flood an error line)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def problems_from_validation_error(err: ValidationError, doc: dict[str, Any]) -> list[Problem]:
@@ -473,7 +539,7 @@ def problems_from_validation_error(err: ValidationError, doc: dict[str, Any]) ->
             field = ".".join(str(x) for x in loc[2:]) or "entry"
         msg = e["msg"]
         if "input" in e and not isinstance(e["input"], dict | list):
-            msg += f" (got {e['input']!r})"
+            msg += f" (got {short_repr(e['input'])})"
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         out.append(Problem(obj, field, msg))

@@ -59,6 +59,17 @@ class Route(Frozen):
         return sum(1 for leg in self.legs if leg.mode == "ferry")
 
 
+class Unserved(Frozen):
+    """Parcels of one carrier at one station that a partial plan declares it could not
+    deliver (a storm week), with the rule that stopped them."""
+
+    station: str
+    carrier: str
+    parcels: int = Field(ge=0)
+    rule: str
+    message: str = ""
+
+
 class Kpis(Frozen):
     """Cost and footprint of a plan (or a part of it: a carrier, an island)."""
 
@@ -88,6 +99,7 @@ class Plan(Frozen):
     by_island: dict[str, Kpis] = Field(default_factory=dict)
     visit_days: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     stats: dict[str, Any] = Field(default_factory=dict)
+    unserved: tuple[Unserved, ...] = ()
 
     @property
     def cost(self) -> float:
