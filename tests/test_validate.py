@@ -525,7 +525,15 @@ def test_planar_network_uses_straight_distance() -> None:
         "roads": [],
         "ferries": [],
         "carriers": [{"id": "c", "name": "C"}],
-        "stations": [{"node": "s1", "min_visits": 1, "open": [0, 1000], "demand": {"c": 2}}],
+        "stations": [
+            {
+                "node": "s1",
+                "min_visits": 1,
+                "open": [0, 1000],
+                "demand": {"c": 2},
+                "service_minutes": 1,
+            }
+        ],
         "vehicles": [
             {"id": "v", "carrier": "c", "depot": "dep", "capacity": 5, "shift": [0, 1000]}
         ],
@@ -585,7 +593,13 @@ def test_many_routes_and_nodes_stay_fast() -> None:
     ]
     days = [f"d{i}" for i in range(1, 8)]
     stations = [
-        {"node": f"s{i}", "min_visits": 1, "open": [0, 9000], "demand": {"c": 1}}
+        {
+            "node": f"s{i}",
+            "min_visits": 1,
+            "open": [0, 9000],
+            "demand": {"c": 1},
+            "service_minutes": 0,
+        }
         for i in range(0, n, 10)
     ]
     net = {

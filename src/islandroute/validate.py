@@ -1,27 +1,48 @@
 """The independent plan validator: checks a plan against a network from the two exchange
-documents alone (``islandroute.network/1`` and ``islandroute.plan/1``), never the solver.
+documents alone (``islandroute.network/1`` or ``/1.1`` and ``islandroute.plan/1``), never
+the solver: it shares no code with the planner, so a planner bug cannot hide here.
 
 ``validate(network, plan)`` returns every :class:`Violation` found (an empty list for a
 valid plan); ``assert_valid`` raises :class:`PlanInvalidError` listing them. Either
 argument may be the library's model object (converted with ``.to_dict()``) or a document.
+Malformed documents (wrong types, huge or non-finite numbers, junk) give ``format``
+violations, never an exception.
 
 Rule names (``Violation.rule``): ``format``, ``network-name``, ``mode``, ``day``,
 ``vehicle``, ``node``, ``carrier``, ``depot-ends``, ``one-route-per-day``,
 ``vehicle-days``, ``leg-chain``, ``times``, ``road-time``, ``road-km``, ``road-path``,
 ``ferry-unknown``, ``ferry-ends``, ``ferry-departure``, ``ferry-duration``,
 ``ferry-vehicles``, ``ferry-km``, ``shift``, ``open-window``, ``service-time``,
-``capacity``, ``deliver-count``, ``deliver-station``, ``deliver-carrier``,
-``delivered-total``, ``pickup-total``, ``visits``, ``exact-visits``, ``pattern``,
-``separate-carrier``, ``route-km``, ``totals-km``, ``totals-cost``, ``totals-vehicles``,
-``totals-ferry-crossings``.
+``service-day``, ``capacity``, ``deliver-count``, ``deliver-station``, ``deliver-carrier``,
+``delivered-total``, ``pickup-total``, ``unserved``, ``visits``, ``exact-visits``,
+``pattern``, ``max-consecutive``, ``separate-carrier``, ``route-km``, ``totals-km``,
+``totals-cost``, ``totals-vehicles``, ``totals-ferry-crossings``.
+
+Rules beyond the spec's plan section, read from the network document:
+
+- Road legs follow roads (shortest road path as the lower bound) whatever the geometry;
+  only a ``planar`` network with no roads at all travels straight (km = minutes =
+  Euclidean distance).
+- A station stop that delivers or picks up anything lasts at least the station's
+  ``service_minutes`` (default 5); waiting for the station to open may be part of it.
+- Stations are visited only on ``rules.service_days`` (default: Mon..Sat for a Mon..Sun
+  horizon, else every day). Without explicit ``patterns`` and with ``min_visits`` > 1, a
+  station's visit days have no run of more than ``rules.max_consecutive`` (default 2)
+  consecutive horizon days (not wrapping), unless no set of ``min_visits`` service days
+  avoids such runs (then any set is allowed).
+- A plan may declare ``unserved`` parcels per station and carrier; those pairs must
+  receive exactly their demand minus the declared parcels, and a pair declared entirely
+  unserved owes no visits.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import reprlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,25 +53,26 @@ from islandroute.errors import IslandrouteError
 
 __all__ = ["PlanInvalidError", "Violation", "assert_valid", "validate"]
 
-NETWORK_FORMAT = "islandroute.network/1"
-PLAN_FORMAT = "islandroute.plan/1"
+NETWORK_FORMATS = ("islandroute.network/1", "islandroute.network/1.1")
+PLAN_FORMATS = ("islandroute.plan/1", "islandroute.plan/1.1")
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEK_SERVICE_DAYS = WEEK[:6]  # a Mon..Sun horizon serves stations Mon..Sat by default
 MINUTES_PER_DAY = 1440
+SERVICE_MINUTES_DEFAULT = 5.0  # spec 1.1: minutes spent at each stop
+MAX_CONSECUTIVE_DEFAULT = 2  # network rules: longest run of consecutive visit days
+MAX_NUMBER = 1e12  # a larger number in a document is a fault (and would overflow sums)
 REL_TOL = 1e-6
 ABS_TOL = 1e-6
+MAX_LISTED = 50  # violations spelled out in a PlanInvalidError's message
 _CHUNK = 128  # origins per Dijkstra batch (bounds memory to _CHUNK x nodes floats)
+_HHMM = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
-_NET_REQUIRED: dict[str, tuple[str, ...]] = {
-    "nodes": ("id", "kind", "island", "lon", "lat"),
-    "roads": ("a", "b", "km", "minutes", "bridge"),
-    "ferries": ("id", "from", "to", "minutes", "vehicles", "departures"),
-    "carriers": ("id", "name"),
-    "stations": ("node", "min_visits", "open", "demand"),
-    "vehicles": ("id", "carrier", "depot", "capacity", "shift"),
-}
-_ROUTE_REQUIRED = ("day", "vehicle", "carriers", "stops", "legs", "km", "cost")
-_STOP_REQUIRED = ("node", "arrive", "depart", "deliver")
-_LEG_REQUIRED = ("from", "to", "mode", "depart", "arrive", "km")
-_TOTALS_REQUIRED = ("cost", "km", "vehicles", "ferry_crossings", "co2_kg")
+Doc = dict[str, Any]
+_Pair = tuple[str, str]  # (station node, carrier)
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 40
+_REPR.maxlevel = 3
 
 
 @dataclass(frozen=True)
@@ -71,9 +93,9 @@ class PlanInvalidError(IslandrouteError):
     def __init__(self, violations: Iterable[Violation]) -> None:
         self.violations = list(violations)
         lines = [f"invalid plan ({len(self.violations)} violations):"]
-        lines += [f"  - {v}" for v in self.violations[:50]]
-        if len(self.violations) > 50:
-            lines.append(f"  ... and {len(self.violations) - 50} more")
+        lines += [f"  - {v}" for v in self.violations[:MAX_LISTED]]
+        if len(self.violations) > MAX_LISTED:
+            lines.append(f"  ... and {len(self.violations) - MAX_LISTED} more")
         super().__init__("\n".join(lines))
 
 
@@ -82,7 +104,11 @@ def validate(network: Any, plan: Any) -> list[Violation]:
 
     ``network``/``plan`` may be documents (dicts) or objects with ``.to_dict()``.
     """
-    return _Validator(_as_doc(network), _as_doc(plan)).run()
+    out: list[Violation] = []
+    net = _read_network(_as_doc(network), out)
+    if net is None:
+        return out
+    return _PlanCheck(net, _as_doc(plan), out).run()
 
 
 def assert_valid(network: Any, plan: Any) -> None:
@@ -92,7 +118,7 @@ def assert_valid(network: Any, plan: Any) -> None:
         raise PlanInvalidError(violations)
 
 
-# ---- helpers ---------------------------------------------------------------------------
+# ---- values ------------------------------------------------------------------------------
 
 
 def _as_doc(x: Any) -> Any:
@@ -103,23 +129,62 @@ def _as_doc(x: Any) -> Any:
 
 
 def _is_num(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    """A finite number within :data:`MAX_NUMBER` (not a bool, not a string)."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
+        return False
+    return -MAX_NUMBER <= x <= MAX_NUMBER  # False for nan; exact for huge ints
+
+
+def _is_nonneg(x: Any) -> bool:
+    return _is_num(x) and x >= 0
+
+
+def _is_positive(x: Any) -> bool:
+    return _is_num(x) and x > 0
 
 
 def _is_count(x: Any) -> bool:
     """A non-negative whole number (``3`` or ``3.0``)."""
-    return _is_num(x) and x >= 0 and float(x).is_integer()
+    return _is_nonneg(x) and float(x).is_integer()
+
+
+def _is_positive_count(x: Any) -> bool:
+    return _is_count(x) and x > 0
+
+
+def _is_id(x: Any) -> bool:
+    return isinstance(x, str)
+
+
+def _is_id_or_none(x: Any) -> bool:
+    return x is None or isinstance(x, str)
+
+
+def _is_bool(x: Any) -> bool:
+    return isinstance(x, bool)
+
+
+def _is_ids(x: Any) -> bool:
+    """A list of ids (day names, carrier ids)."""
+    return isinstance(x, list) and all(isinstance(d, str) for d in x)
+
+
+def _is_counts(x: Any) -> bool:
+    """Parcels per carrier: ``{"ems": 40}``."""
+    return isinstance(x, dict) and all(isinstance(c, str) and _is_count(n) for c, n in x.items())
+
+
+def _is_patterns(x: Any) -> bool:
+    """Allowed visit-day sets: a list of lists of day names."""
+    return isinstance(x, list) and all(_is_ids(p) for p in x)
 
 
 def _minute(x: Any) -> float | None:
     """A minute after midnight from a number or an ``"HH:MM"`` string; None if neither."""
     if _is_num(x):
         return float(x)
-    if isinstance(x, str) and ":" in x:
-        hh, _, mm = x.strip().partition(":")
-        if hh.isdigit() and mm.isdigit():
-            return int(hh) * 60.0 + int(mm)
-    return None
+    m = _HHMM.match(x) if isinstance(x, str) else None
+    return int(m.group(1)) * 60.0 + int(m.group(2)) if m else None
 
 
 def _window(x: Any) -> tuple[float, float] | None:
@@ -129,6 +194,18 @@ def _window(x: Any) -> tuple[float, float] | None:
         if a is not None and b is not None:
             return a, b
     return None
+
+
+def _is_window(x: Any) -> bool:
+    return _window(x) is not None
+
+
+def _is_timetable(x: Any) -> bool:
+    """Ferry departures: day name -> list of minutes or ``"HH:MM"``."""
+    return isinstance(x, dict) and all(
+        isinstance(times, list) and all(_minute(t) is not None for t in times)
+        for times in x.values()
+    )
 
 
 def _tol(*xs: float, n: int = 1) -> float:
@@ -145,34 +222,259 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
 
 
+def _show(x: Any) -> str:
+    """A short, safe ``repr`` of a faulty value (no huge digit strings, no deep recursion)."""
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 64:
+        return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1} digits"
+    return _REPR.repr(x)
+
+
+def _name(x: Any) -> str:
+    """An id as it reads in an object name."""
+    return x if isinstance(x, str) and len(x) <= 80 else _show(x)
+
+
 def _day_set(days: Iterable[str]) -> str:
     return "{" + ", ".join(map(str, days)) + "}"
+
+
+def _longest_run(indices: Iterable[int]) -> int:
+    """Length of the longest run of consecutive integers (horizon day indices)."""
+    run = longest = 0
+    prev = None
+    for i in sorted(set(indices)):
+        run = run + 1 if prev is not None and i == prev + 1 else 1
+        longest, prev = max(longest, run), i
+    return longest
+
+
+def _most_days_without_long_runs(usable: Iterable[int], max_run: int) -> int:
+    """Most days choosable among ``usable`` day indices with no run over ``max_run``.
+
+    A block of ``L`` consecutive usable days holds at most ``L - L // (max_run + 1)``
+    (take ``max_run``, skip one); every smaller count fits too.
+    """
+    total = block = 0
+    prev = None
+    for i in [*sorted(set(usable)), None]:
+        if i is not None and prev is not None and i == prev + 1:
+            block += 1
+        else:
+            total += block - block // (max_run + 1)
+            block = 1
+        prev = i
+    return total
+
+
+# ---- the network -------------------------------------------------------------------------
+
+_Check = Callable[[Any], bool]
+_NET_FIELDS: dict[str, dict[str, tuple[_Check, str]]] = {
+    "nodes": {
+        "id": (_is_id, "an id"),
+        "kind": (_is_id, "a node kind"),
+        "island": (_is_id, "an island id"),
+        "lon": (_is_num, "a number"),
+        "lat": (_is_num, "a number"),
+    },
+    "roads": {
+        "a": (_is_id, "a node id"),
+        "b": (_is_id, "a node id"),
+        "km": (_is_nonneg, "km >= 0"),
+        "minutes": (_is_nonneg, "minutes >= 0"),
+        "bridge": (_is_bool, "true or false"),
+    },
+    "ferries": {
+        "id": (_is_id, "an id"),
+        "from": (_is_id, "a node id"),
+        "to": (_is_id, "a node id"),
+        "minutes": (_is_positive, "minutes > 0"),
+        "vehicles": (_is_bool, "true or false"),
+        "departures": (_is_timetable, "day -> list of departure minutes"),
+    },
+    "carriers": {"id": (_is_id, "an id"), "name": (_is_id, "a name")},
+    "stations": {
+        "node": (_is_id, "a node id"),
+        "min_visits": (_is_positive_count, "a whole number >= 1"),
+        "open": (_is_window, "[start, end] minutes"),
+        "demand": (_is_counts, "carrier -> parcel count"),
+    },
+    "vehicles": {
+        "id": (_is_id, "an id"),
+        "carrier": (_is_id_or_none, "a carrier id or null"),
+        "depot": (_is_id, "a node id"),
+        "capacity": (_is_positive, "a number > 0"),
+        "shift": (_is_window, "[start, end] minutes"),
+    },
+}
+# optional fields the validator reads; ``null`` counts as absent
+_NET_OPTIONAL: dict[str, dict[str, tuple[_Check, str]]] = {
+    "stations": {
+        "pickup": (_is_counts, "carrier -> parcel count"),
+        "service_minutes": (_is_nonneg, "minutes >= 0"),
+        "patterns": (_is_patterns, "a list of lists of days"),
+        "exact_visits": (_is_bool, "true or false"),
+    },
+    "vehicles": {"days": (_is_ids, "a list of days")},
+}
+_RULES_FIELDS: dict[str, tuple[_Check, str]] = {
+    "service_days": (_is_ids, "a list of days"),
+    "max_consecutive": (_is_positive_count, "a whole number >= 1"),
+}
+_SINGULAR = {
+    "nodes": "node",
+    "roads": "road",
+    "ferries": "ferry",
+    "carriers": "carrier",
+    "stations": "station",
+    "vehicles": "vehicle",
+}
+
+
+@dataclass
+class _Net:
+    """The network document, checked, with look-ups by id and its service rules."""
+
+    doc: Doc
+    days: list[str]
+    nodes: dict[str, Doc]
+    stations: dict[str, Doc]
+    vehicles: dict[str, Doc]
+    ferries: dict[str, Doc]
+    carriers: set[str]
+    roads: list[Doc]
+    straight: bool  # planar without any road: legs run straight (km = minutes = distance)
+    service_days: frozenset[str]
+    max_consecutive: int
+    day_index: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.day_index = {d: i for i, d in enumerate(self.days)}
+
+    def service_minutes(self, station: Doc) -> float:
+        """Minutes a stop at this station must last when it hands over anything."""
+        value = station.get("service_minutes")
+        return float(value) if value is not None else SERVICE_MINUTES_DEFAULT
+
+    def usable_day_indices(self) -> list[int]:
+        """Horizon indices of the service days."""
+        return [i for i, d in enumerate(self.days) if d in self.service_days]
+
+
+def _read_network(net: Any, out: list[Violation]) -> _Net | None:
+    """The checked network, or None (after reporting ``format`` faults) if it is unusable."""
+    n0 = len(out)
+    if not isinstance(net, dict):
+        out.append(Violation("format", "network", "expected a network document (JSON object)"))
+        return None
+    if net.get("format") not in NETWORK_FORMATS:
+        out.append(
+            Violation(
+                "format",
+                "network",
+                f"format is {_show(net.get('format'))}, expected one of {list(NETWORK_FORMATS)}",
+            )
+        )
+    _check_network_top(net, out)
+    for coll in _NET_FIELDS:
+        _check_collection(net, coll, out)
+    if len(out) > n0:
+        return None
+    return _build_network(net)
+
+
+def _check_network_top(net: Doc, out: list[Violation]) -> None:
+    """Days, geometry and rules at the network's top level."""
+    if not _is_ids(net.get("days")) or not net["days"]:
+        out.append(Violation("format", "network", "days: expected a list of day names"))
+    if net.get("geometry", "lonlat") not in ("lonlat", "planar"):
+        out.append(Violation("format", "network", "geometry: expected 'lonlat' or 'planar'"))
+    rules = net.get("rules")
+    if rules is None:
+        return
+    if not isinstance(rules, dict):
+        out.append(Violation("format", "network", "rules: expected an object"))
+        return
+    for name, (check, what) in _RULES_FIELDS.items():
+        if rules.get(name) is not None and not check(rules[name]):
+            message = f"{name}: expected {what}, got {_show(rules[name])}"
+            out.append(Violation("format", "network rules", message))
+
+
+def _check_collection(net: Doc, coll: str, out: list[Violation]) -> None:
+    """Every item of one network list has its fields, with values of the right kind."""
+    items = net.get(coll)
+    if not isinstance(items, list):
+        out.append(Violation("format", "network", f"{coll}: expected a list"))
+        return
+    required, optional = _NET_FIELDS[coll], _NET_OPTIONAL.get(coll, {})
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            out.append(Violation("format", f"network {coll}[{i}]", "expected an object"))
+            continue
+        ident = item.get("id", item.get("node", f"#{i}"))
+        obj = f"{_SINGULAR[coll]} {_name(ident)}"
+        missing = [f for f in required if f not in item]
+        if missing:
+            out.append(Violation("format", obj, f"missing fields {missing}"))
+        checks = [(f, c) for f, c in required.items() if f in item]
+        checks += [(f, c) for f, c in optional.items() if item.get(f) is not None]
+        for name, (check, what) in checks:
+            if not check(item[name]):
+                out.append(
+                    Violation("format", obj, f"{name}: expected {what}, got {_show(item[name])}")
+                )
+
+
+def _build_network(net: Doc) -> _Net:
+    """Look-ups and service rules of a network document that passed its checks."""
+    days = list(net["days"])
+    rules = net.get("rules") or {}
+    service_days = rules.get("service_days")
+    if service_days is None:
+        service_days = WEEK_SERVICE_DAYS if tuple(days) == WEEK else days
+    max_consecutive = rules.get("max_consecutive")
+    planar = net.get("geometry", "lonlat") == "planar"
+    return _Net(
+        doc=net,
+        days=days,
+        nodes={n["id"]: n for n in net["nodes"]},
+        stations={s["node"]: s for s in net["stations"]},
+        vehicles={v["id"]: v for v in net["vehicles"]},
+        ferries={f["id"]: f for f in net["ferries"]},
+        carriers={c["id"] for c in net["carriers"]},
+        roads=net["roads"],
+        straight=planar and not net["roads"],
+        service_days=frozenset(service_days),
+        max_consecutive=int(max_consecutive or MAX_CONSECUTIVE_DEFAULT),
+    )
+
+
+# ---- roads -------------------------------------------------------------------------------
 
 
 class _RoadBounds:
     """Shortest road minutes and km between node pairs, by Dijkstra from the origins asked.
 
-    For a planar network the straight Euclidean distance (km = minutes) also bounds a leg.
+    A network that travels ``straight`` (planar, no roads) bounds a leg by the Euclidean
+    distance instead; any other network only by its roads.
     """
 
-    def __init__(self, nodes: dict[str, dict[str, Any]], roads: list[dict[str, Any]], planar: bool):
-        self.nodes = nodes
-        self.planar = planar
-        self.index = {nid: i for i, nid in enumerate(nodes)}
+    def __init__(self, net: _Net):
+        self.nodes = net.nodes
+        self.straight = net.straight
+        self.index = {nid: i for i, nid in enumerate(net.nodes)}
         best_t: dict[tuple[int, int], float] = {}
         best_k: dict[tuple[int, int], float] = {}
-        for r in roads:
+        for r in net.roads:
             a, b = self.index.get(r["a"]), self.index.get(r["b"])
             if a is None or b is None or a == b:
                 continue
-            if not (_is_num(r["minutes"]) and _is_num(r["km"])):
-                continue
             key = (min(a, b), max(a, b))
-            best_t[key] = min(best_t.get(key, math.inf), max(float(r["minutes"]), 0.0))
-            best_k[key] = min(best_k.get(key, math.inf), max(float(r["km"]), 0.0))
-        n = len(self.index)
-        self.minutes = self._matrix(best_t, n)
-        self.km = self._matrix(best_k, n)
+            best_t[key] = min(best_t.get(key, math.inf), float(r["minutes"]))
+            best_k[key] = min(best_k.get(key, math.inf), float(r["km"]))
+        self.minutes = self._matrix(best_t, len(self.index))
+        self.km = self._matrix(best_k, len(self.index))
         self.has_roads = bool(best_t)
 
     @staticmethod
@@ -188,12 +490,7 @@ class _RoadBounds:
 
     def _euclid(self, a: str, b: str) -> float:
         na, nb = self.nodes[a], self.nodes[b]
-        try:
-            return math.hypot(
-                float(na["lon"]) - float(nb["lon"]), float(na["lat"]) - float(nb["lat"])
-            )
-        except (TypeError, ValueError):
-            return math.inf
+        return math.hypot(float(na["lon"]) - float(nb["lon"]), float(na["lat"]) - float(nb["lat"]))
 
     def _shortest(
         self, matrix: csr_matrix, needs: dict[str, dict[str, float]]
@@ -204,29 +501,41 @@ class _RoadBounds:
         beyond that (``limit=``), since only a shorter path can break the lower bound. A
         pair left unreached is searched again without a limit, for the exact figure.
         """
-        out: dict[tuple[str, str], float] = {}
         if not self.has_roads:
             return {(a, b): math.inf for a, tg in needs.items() for b in tg}
-        origins = sorted(needs, key=lambda a: max(needs[a].values()))
-        unreached: list[str] = []
+        out: dict[tuple[str, str], float] = {}
+        todo = sorted(needs, key=lambda a: max(needs[a].values()))
         for limited in (True, False):
-            todo, unreached = (origins, []) if limited else (unreached, [])
-            for start in range(0, len(todo), _CHUNK):
-                chunk = todo[start : start + _CHUNK]
-                idx = [self.index[a] for a in chunk]
-                limit = max(max(needs[a].values()) for a in chunk)
-                limit = limit + _tol(limit) + 1.0 if limited else np.inf
-                dist = dijkstra(matrix, directed=True, indices=idx, limit=limit)
-                for row, a in enumerate(chunk):
-                    for b in needs[a]:
-                        d = float(dist[row, self.index[b]])
-                        if math.isinf(d) and limited:
-                            unreached.append(a)
-                        out[(a, b)] = d
-            unreached = list(dict.fromkeys(unreached))
+            unreached = self._search(matrix, needs, todo, limited, out)
             if not unreached:
                 break
+            todo = unreached
         return out
+
+    def _search(
+        self,
+        matrix: csr_matrix,
+        needs: dict[str, dict[str, float]],
+        origins: list[str],
+        limited: bool,
+        out: dict[tuple[str, str], float],
+    ) -> list[str]:
+        """One batched Dijkstra pass; the origins with a target left unreached."""
+        unreached: list[str] = []
+        for start in range(0, len(origins), _CHUNK):
+            chunk = origins[start : start + _CHUNK]
+            limit = max(max(needs[a].values()) for a in chunk)
+            limit = limit + _tol(limit) + 1.0 if limited else np.inf
+            dist = dijkstra(
+                matrix, directed=True, indices=[self.index[a] for a in chunk], limit=limit
+            )
+            for row, a in enumerate(chunk):
+                for b in needs[a]:
+                    d = float(dist[row, self.index[b]])
+                    if math.isinf(d) and limited:
+                        unreached.append(a)
+                    out[(a, b)] = d
+        return list(dict.fromkeys(unreached))
 
     def bounds(
         self, claims: Iterable[tuple[str, str, float, float]]
@@ -241,153 +550,145 @@ class _RoadBounds:
         for a, b, t, k in claims:
             if a == b:
                 out[(a, b)] = (0.0, 0.0)
-                continue
-            need_t[a][b] = max(need_t[a].get(b, 0.0), max(t, 0.0))
-            need_k[a][b] = max(need_k[a].get(b, 0.0), max(k, 0.0))
-        dt = self._shortest(self.minutes, need_t)
-        dk = self._shortest(self.km, need_k)
-        for key, t in dt.items():
-            k = dk[key]
-            if self.planar:
-                e = self._euclid(*key)
-                t, k = min(t, e), min(k, e)
-            out[key] = (t, k)
+            elif self.straight:
+                e = self._euclid(a, b)
+                out[(a, b)] = (e, e)
+            else:
+                need_t[a][b] = max(need_t[a].get(b, 0.0), max(t, 0.0))
+                need_k[a][b] = max(need_k[a].get(b, 0.0), max(k, 0.0))
+        if need_t:
+            dt = self._shortest(self.minutes, need_t)
+            dk = self._shortest(self.km, need_k)
+            out.update({key: (t, dk[key]) for key, t in dt.items()})
         return out
 
 
-# ---- the validator ----------------------------------------------------------------------
+# ---- the plan ----------------------------------------------------------------------------
+
+_ROUTE_REQUIRED = ("day", "vehicle", "carriers", "stops", "legs", "km", "cost")
+_STOP_REQUIRED = ("node", "arrive", "depart", "deliver")
+_LEG_REQUIRED = ("from", "to", "mode", "depart", "arrive", "km")
+_TOTALS_REQUIRED = ("cost", "km", "vehicles", "ferry_crossings", "co2_kg")
+_PARCEL_FIELDS = ("deliver", "pickup")
+_UNSERVED_REQUIRED = ("station", "carrier", "parcels", "rule")
 
 
-class _Validator:
-    """One validation run over a network document and a plan document."""
+def _counts(s: Doc, what: str) -> Iterator[tuple[str, int]]:
+    """The valid, non-zero parcel counts of a stop's ``deliver`` or ``pickup``."""
+    for c, n in (s.get(what) or {}).items():
+        if _is_count(n) and n > 0:
+            yield c, int(n)
 
-    def __init__(self, net: Any, plan: Any) -> None:
+
+def _hands_over(s: Doc) -> bool:
+    """Whether a stop delivers or collects any parcel."""
+    return any(True for what in _PARCEL_FIELDS for _ in _counts(s, what))
+
+
+@dataclass
+class _Tally:
+    """Parcels per (station, carrier) over the horizon, and the days each pair is visited."""
+
+    delivered: Counter[_Pair] = field(default_factory=Counter)
+    picked: Counter[_Pair] = field(default_factory=Counter)
+    visit_days: dict[_Pair, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+
+class _PlanCheck:
+    """One validation run of a plan document against a checked network."""
+
+    def __init__(self, net: _Net, plan: Any, out: list[Violation]) -> None:
         self.net = net
         self.plan = plan
-        self.out: list[Violation] = []
+        self.out = out
+        self.mode: Any = None
+        self.unserved: dict[_Pair, int] = {}
 
     def add(self, rule: str, obj: str, message: str) -> None:
         self.out.append(Violation(rule, obj, message))
 
-    # ---- entry point -------------------------------------------------------------------
     def run(self) -> list[Violation]:
         """All checks in order; structural faults stop the checks that depend on them."""
-        if not self._read_network():
-            return self.out
         routes = self._read_plan()
         if routes is None:
             return self.out
-        good: list[tuple[str, dict[str, Any]]] = []
-        names = Counter(f"{r.get('day')}/{r.get('vehicle')}" for r in routes if isinstance(r, dict))
-        seen: Counter[str] = Counter()
-        for i, r in enumerate(routes):
-            if not isinstance(r, dict):
-                self.add("format", f"route #{i}", "expected an object")
-                continue
-            name = f"{r.get('day')}/{r.get('vehicle')}"
-            seen[name] += 1
-            obj = f"route {name}" + (f" #{seen[name]}" if names[name] > 1 else "")
-            if self._route_format(obj, r):
-                good.append((obj, r))
-        road_queries: list[tuple[str, int, dict[str, Any]]] = []
+        good = self._good_routes(routes)
+        road_legs: list[tuple[str, Doc]] = []
         for obj, r in good:
-            self._check_route(obj, r, road_queries)
-        self._check_roads(road_queries)
+            self._check_route(obj, r, road_legs)
+        self._check_roads(road_legs)
         self._check_one_per_day(good)
         self._check_horizon(good)
         if len(good) == len(routes):
             self._check_totals(good)
         return self.out
 
-    # ---- documents ---------------------------------------------------------------------
-    def _read_network(self) -> bool:
-        """Check the network document's shape and build look-ups; False if unusable."""
-        net = self.net
-        if not isinstance(net, dict):
-            self.add("format", "network", "expected a network document (JSON object)")
-            return False
-        ok = True
-        if net.get("format") != NETWORK_FORMAT:
-            self.add(
-                "format", "network", f"format is {net.get('format')!r}, expected {NETWORK_FORMAT!r}"
-            )
-        days = net.get("days")
-        if not isinstance(days, list) or not all(isinstance(d, str) for d in days):
-            self.add("format", "network", "days: expected a list of day names")
-            ok = False
-        for coll, fields in _NET_REQUIRED.items():
-            items = net.get(coll)
-            if not isinstance(items, list):
-                self.add("format", "network", f"{coll}: expected a list")
-                ok = False
-                continue
-            for i, item in enumerate(items):
-                if not isinstance(item, dict):
-                    self.add("format", f"network {coll}[{i}]", "expected an object")
-                    ok = False
-                    continue
-                missing = [f for f in fields if f not in item]
-                ident = item.get("id", item.get("node", f"#{i}"))
-                if missing:
-                    self.add("format", f"{coll} {ident!r}", f"missing fields {missing}")
-                    ok = False
-                key = fields[0] if coll != "roads" else None
-                refs = [key] if key else ["a", "b"]
-                refs += {"ferries": ["from", "to"], "vehicles": ["depot"]}.get(coll, [])
-                bad = [f for f in refs if f in item and not isinstance(item[f], str)]
-                if bad:
-                    self.add("format", f"{coll} {ident!r}", f"{bad}: expected ids (strings)")
-                    ok = False
-        if not ok:
-            return False
-        self.days: list[str] = list(days)
-        self.day_index = {d: i for i, d in enumerate(self.days)}
-        self.nodes: dict[str, dict[str, Any]] = {n["id"]: n for n in net["nodes"]}
-        self.stations: dict[str, dict[str, Any]] = {s["node"]: s for s in net["stations"]}
-        self.vehicles: dict[str, dict[str, Any]] = {v["id"]: v for v in net["vehicles"]}
-        self.ferries: dict[str, dict[str, Any]] = {f["id"]: f for f in net["ferries"]}
-        self.carriers: set[str] = {c["id"] for c in net["carriers"]}
-        self.planar = net.get("geometry", "lonlat") == "planar"
-        self.roads: list[dict[str, Any]] = net["roads"]
-        return True
-
+    # ---- document shape ----------------------------------------------------------------
     def _read_plan(self) -> list[Any] | None:
         """Check the plan document's top level; the routes list, or None if unusable."""
         plan = self.plan
         if not isinstance(plan, dict):
             self.add("format", "plan", "expected a plan document (JSON object)")
             return None
-        if plan.get("format") != PLAN_FORMAT:
+        if plan.get("format") not in PLAN_FORMATS:
             self.add(
-                "format", "plan", f"format is {plan.get('format')!r}, expected {PLAN_FORMAT!r}"
-            )
-        if "network" not in plan:
-            self.add("format", "plan", "missing field 'network'")
-        elif plan["network"] != self.net.get("name"):
-            self.add(
-                "network-name",
+                "format",
                 "plan",
-                f"plan is for network {plan['network']!r}, not {self.net.get('name')!r}",
+                f"format is {_show(plan.get('format'))}, expected one of {list(PLAN_FORMATS)}",
             )
+        self._check_network_name(plan)
         self.mode = plan.get("mode")
         if self.mode not in ("joint", "separate"):
-            self.add("mode", "plan", f"mode is {self.mode!r}, expected 'joint' or 'separate'")
-        totals = plan.get("totals")
-        if not isinstance(totals, dict):
-            self.add("format", "plan", "totals: expected an object")
-        else:
-            for f in _TOTALS_REQUIRED:
-                if f not in totals:
-                    self.add("format", "plan totals", f"missing field {f!r}")
-                elif not _is_num(totals[f]):
-                    self.add("format", "plan totals", f"{f}: expected a number")
+            self.add("mode", "plan", f"mode is {_show(self.mode)}, expected 'joint' or 'separate'")
+        self._check_totals_format(plan.get("totals"))
+        self.unserved = self._read_unserved(plan)
         routes = plan.get("routes")
         if not isinstance(routes, list):
             self.add("format", "plan", "routes: expected a list")
             return None
         return routes
 
-    def _route_format(self, obj: str, r: dict[str, Any]) -> bool:
+    def _check_network_name(self, plan: Doc) -> None:
+        """The plan names the network it was made for."""
+        if "network" not in plan:
+            self.add("format", "plan", "missing field 'network'")
+        elif plan["network"] != self.net.doc.get("name"):
+            self.add(
+                "network-name",
+                "plan",
+                f"plan is for network {_show(plan['network'])}, "
+                f"not {_show(self.net.doc.get('name'))}",
+            )
+
+    def _check_totals_format(self, totals: Any) -> None:
+        if not isinstance(totals, dict):
+            self.add("format", "plan", "totals: expected an object")
+            return
+        for f in _TOTALS_REQUIRED:
+            if f not in totals:
+                self.add("format", "plan totals", f"missing field {f!r}")
+            elif not _is_num(totals[f]):
+                self.add("format", "plan totals", f"{f}: expected a number, got {_show(totals[f])}")
+
+    def _good_routes(self, routes: list[Any]) -> list[tuple[str, Doc]]:
+        """The well-formed routes, each with its name (``route mon/v1``, ``#2`` if repeated)."""
+        names = [
+            f"{_name(r.get('day'))}/{_name(r.get('vehicle'))}" if isinstance(r, dict) else ""
+            for r in routes
+        ]
+        total, seen = Counter(names), Counter[str]()
+        good: list[tuple[str, Doc]] = []
+        for i, (r, name) in enumerate(zip(routes, names, strict=True)):
+            if not isinstance(r, dict):
+                self.add("format", f"route #{i}", "expected an object")
+                continue
+            seen[name] += 1
+            obj = f"route {name}" + (f" #{seen[name]}" if total[name] > 1 else "")
+            if self._route_format(obj, r):
+                good.append((obj, r))
+        return good
+
+    def _route_format(self, obj: str, r: Doc) -> bool:
         """Check a route's fields and types; False (after reporting) if it cannot be checked."""
         n0 = len(self.out)
         missing = [f for f in _ROUTE_REQUIRED if f not in r]
@@ -396,15 +697,13 @@ class _Validator:
             return False
         if not isinstance(r["day"], str) or not isinstance(r["vehicle"], str):
             self.add("format", obj, "day and vehicle must be strings")
-        if not isinstance(r["carriers"], list) or not all(
-            isinstance(c, str) for c in r["carriers"]
-        ):
+        if not _is_ids(r["carriers"]):
             self.add("format", obj, "carriers: expected a list of carrier ids")
         elif len(set(r["carriers"])) != len(r["carriers"]):
             self.add("format", obj, f"carriers {r['carriers']} repeat a carrier")
         for f in ("km", "cost"):
             if not _is_num(r[f]):
-                self.add("format", obj, f"{f}: expected a number, got {r[f]!r}")
+                self.add("format", obj, f"{f}: expected a number, got {_show(r[f])}")
         stops, legs = r["stops"], r["legs"]
         if not isinstance(stops, list) or len(stops) < 2:
             self.add("format", obj, "stops: expected a list of at least two stops")
@@ -413,71 +712,117 @@ class _Validator:
             self.add("format", obj, "legs: expected a list")
             return False
         for k, s in enumerate(stops):
-            where = f"{obj} stop {k}"
-            if not isinstance(s, dict):
-                self.add("format", where, "expected an object")
-                continue
-            miss = [f for f in _STOP_REQUIRED if f not in s]
-            if miss:
-                self.add("format", where, f"missing fields {miss}")
-                continue
-            if not isinstance(s["node"], str):
-                self.add("format", where, "node: expected a node id")
-            for f in ("arrive", "depart"):
-                if not _is_num(s[f]) or s[f] < 0:
-                    self.add("format", where, f"{f}: expected minutes >= 0, got {s[f]!r}")
-            for f in ("deliver", "pickup"):
-                if f in s and not (
-                    isinstance(s[f], dict) and all(isinstance(c, str) for c in s[f])
-                ):
-                    self.add("format", where, f"{f}: expected an object of carrier counts")
+            self._stop_format(f"{obj} stop {k}", s)
         for j, g in enumerate(legs):
-            where = f"{obj} leg {j}"
-            if not isinstance(g, dict):
-                self.add("format", where, "expected an object")
-                continue
-            miss = [f for f in _LEG_REQUIRED if f not in g]
-            if g.get("mode") == "ferry" and "ferry" not in g:
-                miss.append("ferry")
-            if miss:
-                self.add("format", where, f"missing fields {miss}")
-                continue
-            if not isinstance(g["from"], str) or not isinstance(g["to"], str):
-                self.add("format", where, "from/to: expected node ids")
-            if g["mode"] == "ferry" and not isinstance(g["ferry"], str):
-                self.add("format", where, "ferry: expected a ferry id")
-            if g["mode"] not in ("road", "ferry"):
-                self.add("format", where, f"mode is {g['mode']!r}, expected 'road' or 'ferry'")
-            for f in ("depart", "arrive", "km"):
-                if not _is_num(g[f]) or g[f] < 0:
-                    self.add("format", where, f"{f}: expected a number >= 0, got {g[f]!r}")
+            self._leg_format(f"{obj} leg {j}", g)
         return len(self.out) == n0
 
+    def _stop_format(self, where: str, s: Any) -> None:
+        if not isinstance(s, dict):
+            self.add("format", where, "expected an object")
+            return
+        missing = [f for f in _STOP_REQUIRED if f not in s]
+        if missing:
+            self.add("format", where, f"missing fields {missing}")
+            return
+        if not isinstance(s["node"], str):
+            self.add("format", where, "node: expected a node id")
+        for f in ("arrive", "depart"):
+            if not _is_nonneg(s[f]):
+                self.add("format", where, f"{f}: expected minutes >= 0, got {_show(s[f])}")
+        for f in _PARCEL_FIELDS:
+            if f in s and not (isinstance(s[f], dict) and all(isinstance(c, str) for c in s[f])):
+                self.add("format", where, f"{f}: expected an object of carrier counts")
+
+    def _leg_format(self, where: str, g: Any) -> None:
+        if not isinstance(g, dict):
+            self.add("format", where, "expected an object")
+            return
+        missing = [f for f in _LEG_REQUIRED if f not in g]
+        if g.get("mode") == "ferry" and "ferry" not in g:
+            missing.append("ferry")
+        if missing:
+            self.add("format", where, f"missing fields {missing}")
+            return
+        if not isinstance(g["from"], str) or not isinstance(g["to"], str):
+            self.add("format", where, "from/to: expected node ids")
+        if g["mode"] not in ("road", "ferry"):
+            self.add("format", where, f"mode is {_show(g['mode'])}, expected 'road' or 'ferry'")
+        elif g["mode"] == "ferry" and not isinstance(g["ferry"], str):
+            self.add("format", where, "ferry: expected a ferry id")
+        for f in ("depart", "arrive", "km"):
+            if not _is_nonneg(g[f]):
+                self.add("format", where, f"{f}: expected a number >= 0, got {_show(g[f])}")
+
+    # ---- declared unserved parcels -----------------------------------------------------
+    def _read_unserved(self, plan: Doc) -> dict[_Pair, int]:
+        """The well-formed ``unserved`` declarations: (station, carrier) -> parcels."""
+        raw = plan.get("unserved")
+        if raw is None:
+            return {}
+        if not isinstance(raw, list):
+            self.add("unserved", "plan", f"unserved: expected a list, got {_show(raw)}")
+            return {}
+        declared: dict[_Pair, int] = {}
+        for i, entry in enumerate(raw):
+            pair = self._unserved_entry(f"plan unserved[{i}]", entry)
+            if pair is None:
+                continue
+            if pair in declared:
+                self.add("unserved", f"plan unserved[{i}]", f"repeats station/carrier {pair}")
+                continue
+            declared[pair] = int(entry["parcels"])
+        return declared
+
+    def _unserved_entry(self, obj: str, e: Any) -> _Pair | None:
+        """Check one declaration; its (station, carrier), or None (reported) if faulty."""
+        if not isinstance(e, dict):
+            self.add("unserved", obj, "expected an object")
+            return None
+        missing = [f for f in _UNSERVED_REQUIRED if f not in e]
+        if missing:
+            self.add("unserved", obj, f"missing fields {missing}")
+            return None
+        station, carrier, parcels = e["station"], e["carrier"], e["parcels"]
+        st = self.net.stations.get(station) if isinstance(station, str) else None
+        problem = None
+        if st is None:
+            problem = f"unknown station {_show(station)}"
+        elif not isinstance(carrier, str) or carrier not in self.net.carriers:
+            problem = f"unknown carrier {_show(carrier)}"
+        elif not isinstance(e["rule"], str) or not e["rule"]:
+            problem = f"rule: expected the name of the rule that stopped it, got {_show(e['rule'])}"
+        elif not isinstance(e.get("message", ""), str):
+            problem = "message: expected text"
+        else:
+            demand = st["demand"].get(carrier, 0)
+            if not (_is_count(parcels) and parcels <= demand):
+                problem = (
+                    f"parcels {_show(parcels)} is not a count in 0..{_fmt(demand)} "
+                    f"(the station's {carrier} demand)"
+                )
+        if problem:
+            self.add("unserved", obj, problem)
+            return None
+        return station, carrier
+
+    def _entirely_unserved(self, pair: _Pair, demand: float) -> bool:
+        """Whether the plan declares every parcel of this pair undeliverable."""
+        return pair in self.unserved and demand > 0 and self.unserved[pair] == demand
+
     # ---- one route ---------------------------------------------------------------------
-    def _check_route(
-        self, obj: str, r: dict[str, Any], road_queries: list[tuple[str, int, dict[str, Any]]]
-    ) -> None:
+    def _check_route(self, obj: str, r: Doc, road_legs: list[tuple[str, Doc]]) -> None:
         """Every rule that concerns one route alone."""
         day, stops, legs = r["day"], r["stops"], r["legs"]
-        if day not in self.day_index:
-            self.add("day", obj, f"unknown day {day!r} (horizon {self.days})")
-        vehicle = self.vehicles.get(r["vehicle"])
+        if day not in self.net.day_index:
+            self.add("day", obj, f"unknown day {day!r} (horizon {self.net.days})")
+        vehicle = self.net.vehicles.get(r["vehicle"])
         if vehicle is None:
             self.add("vehicle", obj, f"unknown vehicle {r['vehicle']!r}")
         for c in r["carriers"]:
-            if c not in self.carriers:
+            if c not in self.net.carriers:
                 self.add("carrier", obj, f"unknown carrier {c!r}")
-        nodes_ok = True
-        for k, s in enumerate(stops):
-            if s["node"] not in self.nodes:
-                self.add("node", f"{obj} stop {k}", f"unknown node {s['node']!r}")
-                nodes_ok = False
-        for j, g in enumerate(legs):
-            for end in ("from", "to"):
-                if g[end] not in self.nodes:
-                    self.add("node", f"{obj} leg {j}", f"{end}: unknown node {g[end]!r}")
-                    nodes_ok = False
-
+        nodes_ok = self._check_nodes(obj, stops, legs)
         if vehicle is not None:
             self._check_vehicle(obj, r, vehicle)
         self._check_chain(obj, stops, legs)
@@ -485,60 +830,71 @@ class _Validator:
             if g["mode"] == "ferry":
                 self._check_ferry(f"{obj} leg {j}", day, g)
             elif nodes_ok:
-                road_queries.append((f"{obj} leg {j}", j, g))
+                road_legs.append((f"{obj} leg {j}", g))
         self._check_stops(obj, r, vehicle)
+        self._check_service_days(obj, r)
         km = sum(float(g["km"]) for g in legs)
         if abs(km - float(r["km"])) > _tol(km, r["km"], n=len(legs) + 1):
             self.add("route-km", obj, f"km {_fmt(r['km'])} but its legs sum to {_fmt(km)}")
 
-    def _check_vehicle(self, obj: str, r: dict[str, Any], v: dict[str, Any]) -> None:
+    def _check_nodes(self, obj: str, stops: list[Doc], legs: list[Doc]) -> bool:
+        """Every stop and leg end is a known node; False if any is not."""
+        n0 = len(self.out)
+        for k, s in enumerate(stops):
+            if s["node"] not in self.net.nodes:
+                self.add("node", f"{obj} stop {k}", f"unknown node {s['node']!r}")
+        for j, g in enumerate(legs):
+            for end in ("from", "to"):
+                if g[end] not in self.net.nodes:
+                    self.add("node", f"{obj} leg {j}", f"{end}: unknown node {g[end]!r}")
+        return len(self.out) == n0
+
+    def _check_vehicle(self, obj: str, r: Doc, v: Doc) -> None:
         """Depot at both ends, vehicle days, shift, separate-mode carrier."""
         stops = r["stops"]
-        depot = v["depot"]
         for end, s in (("first", stops[0]), ("last", stops[-1])):
-            if s["node"] != depot:
+            if s["node"] != v["depot"]:
                 self.add(
                     "depot-ends",
                     obj,
-                    f"{end} stop is {s['node']!r}, not the depot {depot!r} of vehicle {v['id']!r}",
+                    f"{end} stop is {s['node']!r}, not the depot {v['depot']!r} of vehicle "
+                    f"{v['id']!r}",
                 )
         vdays = v.get("days")
-        if isinstance(vdays, list) and r["day"] not in vdays:
+        if vdays is not None and r["day"] not in vdays:
             self.add("vehicle-days", obj, f"vehicle {v['id']!r} runs only on {_day_set(vdays)}")
-        shift = _window(v["shift"])
-        if shift is None:
-            self.add("format", f"vehicle {v['id']!r}", f"shift {v['shift']!r} is not [start, end]")
-        else:
-            start, end = stops[0]["arrive"], stops[-1]["arrive"]
-            if not _le(shift[0], start):
-                self.add(
-                    "shift",
-                    obj,
-                    f"starts at {_fmt(start)}, before the shift start {_fmt(shift[0])}",
-                )
-            if not _le(end, shift[1]):
-                self.add("shift", obj, f"ends at {_fmt(end)}, after the shift end {_fmt(shift[1])}")
+        self._check_shift(obj, stops, v)
         if self.mode == "separate":
-            owner = v["carrier"]
-            if owner is None:
-                self.add(
-                    "separate-carrier",
-                    obj,
-                    f"shared vehicle {v['id']!r} runs a route in separate mode",
-                )
-            elif r["carriers"] != [owner]:
-                self.add(
-                    "separate-carrier",
-                    obj,
-                    f"carries {r['carriers']} in separate mode; vehicle {v['id']!r} "
-                    f"carries only [{owner!r}]",
-                )
+            self._check_separate(obj, r, v)
 
-    def _check_chain(
-        self, obj: str, stops: list[dict[str, Any]], legs: list[dict[str, Any]]
-    ) -> None:
+    def _check_shift(self, obj: str, stops: list[Doc], v: Doc) -> None:
+        """The route starts and ends inside its vehicle's shift."""
+        shift = _window(v["shift"])
+        assert shift is not None  # checked with the network
+        start, end = stops[0]["arrive"], stops[-1]["arrive"]
+        if not _le(shift[0], start):
+            message = f"starts at {_fmt(start)}, before the shift start {_fmt(shift[0])}"
+            self.add("shift", obj, message)
+        if not _le(end, shift[1]):
+            self.add("shift", obj, f"ends at {_fmt(end)}, after the shift end {_fmt(shift[1])}")
+
+    def _check_separate(self, obj: str, r: Doc, v: Doc) -> None:
+        """In separate mode a route carries exactly its vehicle's own carrier."""
+        owner = v["carrier"]
+        if owner is None:
+            self.add(
+                "separate-carrier", obj, f"shared vehicle {v['id']!r} runs a route in separate mode"
+            )
+        elif r["carriers"] != [owner]:
+            self.add(
+                "separate-carrier",
+                obj,
+                f"carries {r['carriers']} in separate mode; vehicle {v['id']!r} carries only "
+                f"[{owner!r}]",
+            )
+
+    def _check_chain(self, obj: str, stops: list[Doc], legs: list[Doc]) -> None:
         """Stops joined by contiguous leg chains, and times that only move forward."""
-        j = 0
         for k, s in enumerate(stops):
             if not _le(s["arrive"], s["depart"]):
                 self.add(
@@ -546,65 +902,74 @@ class _Validator:
                     f"{obj} stop {k}",
                     f"arrives {_fmt(s['arrive'])} after it departs {_fmt(s['depart'])}",
                 )
+        j = 0
         for k in range(len(stops) - 1):
-            a, b = stops[k], stops[k + 1]
-            where = f"{obj} stops {k}->{k + 1}"
-            if j >= len(legs):
-                self.add("leg-chain", where, f"no leg joins {a['node']!r} to {b['node']!r}")
+            j_next = self._check_hop(obj, k, stops[k], stops[k + 1], legs, j)
+            if j_next is None:
                 return
-            if legs[j]["from"] != a["node"]:
-                self.add(
-                    "leg-chain",
-                    where,
-                    f"leg {j} starts at {legs[j]['from']!r}, not at stop {k}'s {a['node']!r}",
-                )
-                return
-            clock, clock_what = a["depart"], f"stop {k} departs"
-            while True:
-                g = legs[j]
-                if not _le(clock, g["depart"]):
-                    self.add(
-                        "times",
-                        f"{obj} leg {j}",
-                        f"departs {_fmt(g['depart'])} before {clock_what} {_fmt(clock)}",
-                    )
-                if not _le(g["depart"], g["arrive"]):
-                    self.add(
-                        "times",
-                        f"{obj} leg {j}",
-                        f"arrives {_fmt(g['arrive'])} before it departs {_fmt(g['depart'])}",
-                    )
-                clock, clock_what = g["arrive"], f"leg {j} arrives"
-                j += 1
-                if g["to"] == b["node"]:
-                    break
-                if j >= len(legs):
-                    self.add(
-                        "leg-chain",
-                        where,
-                        f"legs end at {g['to']!r} without reaching stop {k + 1}'s {b['node']!r}",
-                    )
-                    return
-                if legs[j]["from"] != g["to"]:
-                    self.add(
-                        "leg-chain",
-                        where,
-                        f"leg {j - 1} ends at {g['to']!r} but leg {j} starts at "
-                        f"{legs[j]['from']!r}",
-                    )
-                    return
-            if not _le(clock, b["arrive"]):
-                self.add(
-                    "times",
-                    f"{obj} stop {k + 1}",
-                    f"arrives {_fmt(b['arrive'])} before {clock_what} {_fmt(clock)}",
-                )
+            j = j_next
         if j < len(legs):
             self.add("leg-chain", obj, f"{len(legs) - j} legs after the last stop")
 
-    def _check_ferry(self, where: str, day: str, g: dict[str, Any]) -> None:
+    def _check_hop(self, obj: str, k: int, a: Doc, b: Doc, legs: list[Doc], j: int) -> int | None:
+        """Legs from ``j`` on join stop ``k`` to stop ``k+1``; the next leg, None if broken."""
+        where = f"{obj} stops {k}->{k + 1}"
+        if j >= len(legs):
+            self.add("leg-chain", where, f"no leg joins {a['node']!r} to {b['node']!r}")
+            return None
+        if legs[j]["from"] != a["node"]:
+            self.add(
+                "leg-chain",
+                where,
+                f"leg {j} starts at {legs[j]['from']!r}, not at stop {k}'s {a['node']!r}",
+            )
+            return None
+        clock, clock_what = a["depart"], f"stop {k} departs"
+        while True:
+            g = legs[j]
+            self._check_leg_times(f"{obj} leg {j}", g, clock, clock_what)
+            clock, clock_what = g["arrive"], f"leg {j} arrives"
+            j += 1
+            if g["to"] == b["node"]:
+                break
+            if j >= len(legs):
+                self.add(
+                    "leg-chain",
+                    where,
+                    f"legs end at {g['to']!r} without reaching stop {k + 1}'s {b['node']!r}",
+                )
+                return None
+            if legs[j]["from"] != g["to"]:
+                self.add(
+                    "leg-chain",
+                    where,
+                    f"leg {j - 1} ends at {g['to']!r} but leg {j} starts at {legs[j]['from']!r}",
+                )
+                return None
+        if not _le(clock, b["arrive"]):
+            self.add(
+                "times",
+                f"{obj} stop {k + 1}",
+                f"arrives {_fmt(b['arrive'])} before {clock_what} {_fmt(clock)}",
+            )
+        return j
+
+    def _check_leg_times(self, where: str, g: Doc, clock: float, clock_what: str) -> None:
+        """A leg leaves no earlier than the clock and arrives no earlier than it leaves."""
+        if not _le(clock, g["depart"]):
+            self.add(
+                "times", where, f"departs {_fmt(g['depart'])} before {clock_what} {_fmt(clock)}"
+            )
+        if not _le(g["depart"], g["arrive"]):
+            self.add(
+                "times",
+                where,
+                f"arrives {_fmt(g['arrive'])} before it departs {_fmt(g['depart'])}",
+            )
+
+    def _check_ferry(self, where: str, day: str, g: Doc) -> None:
         """A ferry leg is one crossing of a named ferry at a listed departure."""
-        f = self.ferries.get(g["ferry"])
+        f = self.net.ferries.get(g["ferry"])
         if f is None:
             self.add("ferry-unknown", where, f"unknown ferry {g['ferry']!r}")
             return
@@ -619,129 +984,152 @@ class _Validator:
             self.add("ferry-vehicles", where, f"ferry {f['id']!r} carries no vehicles")
         if abs(float(g["km"])) > _tol():
             self.add("ferry-km", where, f"km is {_fmt(g['km'])}; a ferry leg's km is 0")
-        dep = float(g["depart"])
-        if day in self.day_index:
-            shift_days, clock = divmod(dep, MINUTES_PER_DAY)
-            ferry_day = self.days[(self.day_index[day] + int(shift_days)) % len(self.days)]
-            departures = (
-                f["departures"].get(ferry_day, []) if isinstance(f["departures"], dict) else []
-            )
-            if not isinstance(departures, list | tuple):
-                departures = []
-            times = [m for m in map(_minute, departures) if m is not None]
-            if not any(abs(clock - t) <= _tol(t) for t in times):
-                when = f"only at {sorted(times)}" if times else "never"
-                self.add(
-                    "ferry-departure",
-                    where,
-                    f"departs {_fmt(dep)} but ferry {f['id']!r} leaves on {ferry_day} {when}",
-                )
-        if _is_num(f["minutes"]):
-            due = dep + float(f["minutes"])
-            arr = float(g["arrive"])
-            if abs(arr - due) > _tol(due) and abs(arr - math.ceil(due - _tol(due))) > _tol(due):
-                self.add(
-                    "ferry-duration",
-                    where,
-                    f"arrives {_fmt(arr)} but ferry {f['id']!r} takes {_fmt(f['minutes'])} "
-                    f"minutes (due {_fmt(due)})",
-                )
+        if day in self.net.day_index:
+            self._check_departure(where, day, g, f)
+        self._check_crossing_time(where, g, f)
 
-    def _check_stops(self, obj: str, r: dict[str, Any], vehicle: dict[str, Any] | None) -> None:
-        """Windows, service time, hand-over counts and the vehicle's load along the route."""
-        carriers = set(r["carriers"])
-        load = 0
-        changes: list[int] = []
+    def _check_departure(self, where: str, day: str, g: Doc, f: Doc) -> None:
+        """The crossing leaves at a departure listed for its day (past midnight: a later day)."""
+        dep = float(g["depart"])
+        shift_days, clock = divmod(dep, MINUTES_PER_DAY)
+        days = self.net.days
+        ferry_day = days[(self.net.day_index[day] + int(shift_days)) % len(days)]
+        times = [m for m in map(_minute, f["departures"].get(ferry_day, [])) if m is not None]
+        if not any(abs(clock - t) <= _tol(t) for t in times):
+            when = f"only at {sorted(times)}" if times else "never"
+            self.add(
+                "ferry-departure",
+                where,
+                f"departs {_fmt(dep)} but ferry {f['id']!r} leaves on {ferry_day} {when}",
+            )
+
+    def _check_crossing_time(self, where: str, g: Doc, f: Doc) -> None:
+        """The crossing arrives after the ferry's minutes (rounded up to a whole minute)."""
+        due = float(g["depart"]) + float(f["minutes"])
+        arr = float(g["arrive"])
+        if abs(arr - due) > _tol(due) and abs(arr - math.ceil(due - _tol(due))) > _tol(due):
+            self.add(
+                "ferry-duration",
+                where,
+                f"arrives {_fmt(arr)} but ferry {f['id']!r} takes {_fmt(f['minutes'])} "
+                f"minutes (due {_fmt(due)})",
+            )
+
+    # ---- stops -------------------------------------------------------------------------
+    def _check_stops(self, obj: str, r: Doc, vehicle: Doc | None) -> None:
+        """Hand-over counts, windows, service time and the vehicle's load along the route."""
+        moves: list[tuple[int, int]] = []
         for k, s in enumerate(r["stops"]):
             where = f"{obj} stop {k}"
-            station = self.stations.get(s["node"])
-            delta = 0
-            for field in ("deliver", "pickup"):
-                counts = s.get(field) or {}
-                for c, n in counts.items():
-                    if not _is_count(n):
-                        self.add("deliver-count", where, f"{field} {c}: {n!r} is not a count >= 0")
-                        continue
-                    if n == 0:
-                        continue
-                    if c not in carriers:
-                        self.add(
-                            "deliver-carrier",
-                            where,
-                            f"{field}s {_fmt(n)} for {c!r}, not among the route's carriers "
-                            f"{r['carriers']}",
-                        )
-                    if station is None:
-                        self.add(
-                            "deliver-station",
-                            where,
-                            f"{field}s {_fmt(n)} for {c!r} at {s['node']!r}, not a station",
-                        )
-                    if field == "deliver":
-                        load += int(n)
-                        delta -= int(n)
-                    else:
-                        delta += int(n)
-            changes.append(delta)
+            station = self.net.stations.get(s["node"])
+            moves.append(self._check_handover(where, r, s, station is not None))
             if station is not None:
                 self._check_station_stop(where, station, s)
-        if vehicle is not None and _is_num(vehicle["capacity"]):
-            cap = vehicle["capacity"]
-            peak, at = load, "leaving the depot"
-            for k, d in enumerate(changes):
-                load += d
-                if load > peak:
-                    peak, at = load, f"after stop {k}"
-            if peak > cap:
-                self.add(
-                    "capacity",
-                    obj,
-                    f"carries {peak} parcels {at}, over the capacity {cap} of vehicle "
-                    f"{vehicle['id']!r}",
-                )
+        if vehicle is not None:
+            self._check_capacity(obj, vehicle, moves)
 
-    def _check_station_stop(self, where: str, station: dict[str, Any], s: dict[str, Any]) -> None:
+    def _check_handover(self, where: str, r: Doc, s: Doc, at_station: bool) -> tuple[int, int]:
+        """Check a stop's parcel counts; the parcels it delivers and collects."""
+        moved = {what: 0 for what in _PARCEL_FIELDS}
+        for what in _PARCEL_FIELDS:
+            for c, n in (s.get(what) or {}).items():
+                if not _is_count(n):
+                    self.add("deliver-count", where, f"{what} {c}: {_show(n)} is not a count >= 0")
+                    continue
+                if n == 0:
+                    continue
+                if c not in r["carriers"]:
+                    self.add(
+                        "deliver-carrier",
+                        where,
+                        f"{what}s {_fmt(n)} for {c!r}, not among the route's carriers "
+                        f"{r['carriers']}",
+                    )
+                if not at_station:
+                    self.add(
+                        "deliver-station",
+                        where,
+                        f"{what}s {_fmt(n)} for {c!r} at {s['node']!r}, not a station",
+                    )
+                moved[what] += int(n)
+        return moved["deliver"], moved["pickup"]
+
+    def _check_capacity(self, obj: str, vehicle: Doc, moves: list[tuple[int, int]]) -> None:
+        """The load (every delivery from the start, pickups once collected) fits the vehicle."""
+        load = peak = sum(out for out, _ in moves)
+        at = "leaving the depot"
+        for k, (out, collected) in enumerate(moves):
+            load += collected - out
+            if load > peak:
+                peak, at = load, f"after stop {k}"
+        cap = vehicle["capacity"]
+        if peak > cap:
+            self.add(
+                "capacity",
+                obj,
+                f"carries {peak} parcels {at}, over the capacity {_fmt(cap)} of vehicle "
+                f"{vehicle['id']!r}",
+            )
+
+    def _check_station_stop(self, where: str, station: Doc, s: Doc) -> None:
         """A stop at a station: inside its opening window, long enough for service."""
         win = _window(station["open"])
+        assert win is not None  # checked with the network
         node = station["node"]
-        if win is None:
-            self.add("format", f"station {node!r}", f"open {station['open']!r} is not [start, end]")
-        else:
-            if not _le(s["arrive"], win[1]):
-                self.add(
-                    "open-window",
-                    where,
-                    f"arrives {_fmt(s['arrive'])} at station {node!r}, after it closes at "
-                    f"{_fmt(win[1])}",
-                )
-            if not _le(win[0], s["depart"]):
-                self.add(
-                    "open-window",
-                    where,
-                    f"leaves station {node!r} at {_fmt(s['depart'])}, before it opens at "
-                    f"{_fmt(win[0])}",
-                )
-        service = station.get("service_minutes")
-        if _is_num(service):
-            stay = s["depart"] - s["arrive"]
-            if not _le(service, stay):
-                self.add(
-                    "service-time",
-                    where,
-                    f"stays {_fmt(stay)} minutes at station {node!r}, which needs {_fmt(service)}",
-                )
+        if not _le(s["arrive"], win[1]):
+            self.add(
+                "open-window",
+                where,
+                f"arrives {_fmt(s['arrive'])} at station {node!r}, after it closes at "
+                f"{_fmt(win[1])}",
+            )
+        if not _le(win[0], s["depart"]):
+            self.add(
+                "open-window",
+                where,
+                f"leaves station {node!r} at {_fmt(s['depart'])}, before it opens at "
+                f"{_fmt(win[0])}",
+            )
+        service = self.net.service_minutes(station)
+        stay = s["depart"] - s["arrive"]
+        if _hands_over(s) and not _le(service, stay):
+            self.add(
+                "service-time",
+                where,
+                f"stays {_fmt(stay)} minutes at station {node!r}, which needs {_fmt(service)}",
+            )
+
+    def _visit_stops(self, r: Doc) -> Iterator[tuple[int, Doc]]:
+        """The stops that visit a station: between the ends, or handing over parcels there
+        (a route's ends are its depot, which a station may host)."""
+        last = len(r["stops"]) - 1
+        for k, s in enumerate(r["stops"]):
+            if s["node"] in self.net.stations and (0 < k < last or _hands_over(s)):
+                yield k, s
+
+    def _check_service_days(self, obj: str, r: Doc) -> None:
+        """Stations are visited only on the network's service days."""
+        day = r["day"]
+        if day not in self.net.day_index or day in self.net.service_days:
+            return
+        for k, s in self._visit_stops(r):
+            self.add(
+                "service-day",
+                f"{obj} stop {k}",
+                f"visits station {s['node']!r} on {day}, not a service day "
+                f"{_day_set(d for d in self.net.days if d in self.net.service_days)}",
+            )
 
     # ---- roads -------------------------------------------------------------------------
-    def _check_roads(self, queries: list[tuple[str, int, dict[str, Any]]]) -> None:
+    def _check_roads(self, legs: list[tuple[str, Doc]]) -> None:
         """Road legs no faster and no shorter than the shortest road path."""
-        if not queries:
+        if not legs:
             return
-        graph = _RoadBounds(self.nodes, self.roads, self.planar)
-        bounds = graph.bounds(
+        bounds = _RoadBounds(self.net).bounds(
             (g["from"], g["to"], float(g["arrive"]) - float(g["depart"]), float(g["km"]))
-            for _, _, g in queries
+            for _, g in legs
         )
-        for where, _, g in queries:
+        for where, g in legs:
             t_min, km_min = bounds[(g["from"], g["to"])]
             if math.isinf(t_min):
                 self.add("road-path", where, f"no road joins {g['from']!r} to {g['to']!r}")
@@ -763,7 +1151,7 @@ class _Validator:
                 )
 
     # ---- across routes -----------------------------------------------------------------
-    def _check_one_per_day(self, good: list[tuple[str, dict[str, Any]]]) -> None:
+    def _check_one_per_day(self, good: list[tuple[str, Doc]]) -> None:
         """One vehicle runs at most one route a day."""
         count: Counter[tuple[str, str]] = Counter()
         for obj, r in good:
@@ -776,91 +1164,113 @@ class _Validator:
                     f"vehicle {r['vehicle']!r} runs more than one route on {r['day']}",
                 )
 
-    def _check_horizon(self, good: list[tuple[str, dict[str, Any]]]) -> None:
-        """Weekly totals per station and carrier, visit counts, exact visits, patterns."""
-        delivered: Counter[tuple[str, str]] = Counter()
-        picked: Counter[tuple[str, str]] = Counter()
-        visit_days: dict[tuple[str, str], set[str]] = defaultdict(set)
+    def _tally(self, good: list[tuple[str, Doc]]) -> _Tally:
+        """Parcels handed over and visit days per station and carrier."""
+        tally = _Tally()
         for _, r in good:
             for s in r["stops"]:
-                node = s["node"]
-                if node not in self.stations:
-                    continue
-                for field, tally in (("deliver", delivered), ("pickup", picked)):
-                    for c, n in (s.get(field) or {}).items():
-                        if _is_count(n):
-                            tally[(node, c)] += int(n)
+                if s["node"] in self.net.stations:
+                    for c, n in _counts(s, "deliver"):
+                        tally.delivered[(s["node"], c)] += n
+                    for c, n in _counts(s, "pickup"):
+                        tally.picked[(s["node"], c)] += n
+            for _, s in self._visit_stops(r):
                 for c in r["carriers"]:
-                    visit_days[(node, c)].add(r["day"])
-        order = self.day_index
-        for node, st in self.stations.items():
-            obj = f"station {node!r}"
-            demand = st["demand"] if isinstance(st["demand"], dict) else {}
-            pickup = st.get("pickup") if isinstance(st.get("pickup"), dict) else {}
-            for field, want, got in (
-                ("delivered-total", demand, delivered),
-                ("pickup-total", pickup, picked),
-            ):
-                cs = {c for (n, c) in got if n == node} | set(want)
-                for c in sorted(cs):
-                    need, have = want.get(c, 0), got[(node, c)]
-                    if have != need:
-                        verb = "receives" if field == "delivered-total" else "hands over"
-                        self.add(
-                            field,
-                            obj,
-                            f"{verb} {have} {c} parcels over the horizon; expected {need}",
-                        )
-            mv = st["min_visits"]
-            patterns = st.get("patterns")
-            allowed = (
-                {frozenset(p) for p in patterns if isinstance(p, list | tuple)}
-                if isinstance(patterns, list | tuple)
-                else None
-            )
-            for c in sorted(c for c, n in demand.items() if _is_num(n) and n > 0):
-                vdays = sorted(visit_days.get((node, c), set()), key=lambda d: order.get(d, -1))
-                n = len(vdays)
-                if _is_num(mv) and n < mv:
+                    tally.visit_days[(s["node"], c)].add(r["day"])
+        return tally
+
+    def _check_horizon(self, good: list[tuple[str, Doc]]) -> None:
+        """Weekly totals per station and carrier, and the visit-frequency rules."""
+        tally = self._tally(good)
+        fits: dict[int, bool] = {}
+        for node, st in self.net.stations.items():
+            self._check_station_totals(node, st, tally)
+            for c in sorted(st["demand"].keys() | (st.get("pickup") or {}).keys()):
+                parcels = st["demand"].get(c, 0) + (st.get("pickup") or {}).get(c, 0)
+                if parcels > 0 and not self._entirely_unserved((node, c), st["demand"].get(c, 0)):
+                    days = tally.visit_days.get((node, c), set())
+                    self._check_frequency(node, st, c, days, fits)
+
+    def _check_station_totals(self, node: str, st: Doc, tally: _Tally) -> None:
+        """Every station receives its demand (less declared unserved) and sends its pickups."""
+        obj = f"station {node!r}"
+        for what, want, got in (
+            ("delivered-total", st["demand"], tally.delivered),
+            ("pickup-total", st.get("pickup") or {}, tally.picked),
+        ):
+            for c in sorted({c for (n, c) in got if n == node} | set(want)):
+                need, have = int(want.get(c, 0)), got[(node, c)]
+                rule, why = what, ""
+                if what == "delivered-total" and (node, c) in self.unserved:
+                    need -= self.unserved[(node, c)]
+                    rule, why = "unserved", f" ({self.unserved[(node, c)]} declared unserved)"
+                if have != need:
+                    verb = "receives" if what == "delivered-total" else "hands over"
                     self.add(
-                        "visits",
+                        rule,
                         obj,
-                        f"visited for {c!r} on {n} days {_day_set(vdays)}; needs at least {mv}",
-                    )
-                if st.get("exact_visits") is True and _is_num(mv) and n > mv:
-                    self.add(
-                        "exact-visits",
-                        obj,
-                        f"visited for {c!r} on {n} days {_day_set(vdays)}; needs exactly {mv}",
-                    )
-                if allowed is not None and frozenset(vdays) not in allowed:
-                    self.add(
-                        "pattern",
-                        obj,
-                        f"visit days for {c!r} {_day_set(vdays)} are not an allowed pattern",
+                        f"{verb} {have} {c} parcels over the horizon; expected {need}{why}",
                     )
 
-    def _check_totals(self, good: list[tuple[str, dict[str, Any]]]) -> None:
+    def _check_frequency(
+        self, node: str, st: Doc, c: str, days: set[str], fits: dict[int, bool]
+    ) -> None:
+        """Visits of one station for one carrier: count, exact count, pattern, day runs."""
+        obj = f"station {node!r}"
+        order = self.net.day_index
+        vdays = sorted(days, key=lambda d: order.get(d, -1))
+        n, mv = len(vdays), int(st["min_visits"])
+        shown = f"visited for {c!r} on {n} days {_day_set(vdays)}"
+        if n < mv:
+            self.add("visits", obj, f"{shown}; needs at least {mv}")
+        if st.get("exact_visits") is True and n > mv:
+            self.add("exact-visits", obj, f"{shown}; needs exactly {mv}")
+        patterns = st.get("patterns")
+        if patterns is not None:
+            if frozenset(vdays) not in {frozenset(p) for p in patterns}:
+                message = f"visit days for {c!r} {_day_set(vdays)} are not an allowed pattern"
+                self.add("pattern", obj, message)
+            return
+        run = _longest_run(order[d] for d in vdays if d in order)
+        if mv > 1 and run > self.net.max_consecutive and self._runs_avoidable(mv, fits):
+            self.add(
+                "max-consecutive",
+                obj,
+                f"{shown}: {run} days in a row; at most {self.net.max_consecutive}",
+            )
+
+    def _runs_avoidable(self, visits: int, fits: dict[int, bool]) -> bool:
+        """Whether some set of ``visits`` service days has no run over ``max_consecutive``
+        (otherwise, as in the model's default patterns, any set is allowed)."""
+        if visits not in fits:
+            most = _most_days_without_long_runs(
+                self.net.usable_day_indices(), self.net.max_consecutive
+            )
+            fits[visits] = visits <= most
+        return fits[visits]
+
+    def _check_totals(self, good: list[tuple[str, Doc]]) -> None:
         """The plan's totals agree with its routes."""
         totals = self.plan.get("totals")
         if not isinstance(totals, dict):
             return
         n = len(good) + 1
-        km = sum(float(r["km"]) for _, r in good)
-        cost = sum(float(r["cost"]) for _, r in good)
-        vehicles = len({r["vehicle"] for _, r in good})
-        crossings = sum(1 for _, r in good for g in r["legs"] if g["mode"] == "ferry")
-        for rule, field, want in (
-            ("totals-km", "km", km),
-            ("totals-cost", "cost", cost),
-        ):
-            have = totals.get(field)
+        sums = {
+            "km": sum(float(r["km"]) for _, r in good),
+            "cost": sum(float(r["cost"]) for _, r in good),
+        }
+        for f, want in sums.items():
+            have = totals.get(f)
             if _is_num(have) and abs(have - want) > _tol(have, want, n=n):
-                self.add(rule, "plan totals", f"{field} {_fmt(have)} but routes sum to {want:.6g}")
-        for rule, field, want_i in (
-            ("totals-vehicles", "vehicles", vehicles),
-            ("totals-ferry-crossings", "ferry_crossings", crossings),
-        ):
-            have = totals.get(field)
+                message = f"{f} {_fmt(have)} but routes sum to {want:.6g}"
+                self.add(f"totals-{f}", "plan totals", message)
+        counts = {
+            ("totals-vehicles", "vehicles"): len({r["vehicle"] for _, r in good}),
+            ("totals-ferry-crossings", "ferry_crossings"): sum(
+                1 for _, r in good for g in r["legs"] if g["mode"] == "ferry"
+            ),
+        }
+        for (rule, f), want_i in counts.items():
+            have = totals.get(f)
             if _is_num(have) and have != want_i:
-                self.add(rule, "plan totals", f"{field} {_fmt(have)} but the routes give {want_i}")
+                self.add(rule, "plan totals", f"{f} {_fmt(have)} but the routes give {want_i}")
