@@ -395,6 +395,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every outcome is an exit code (see the module constants)."""
     try:
         args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a bad argument already printed as one line
+        return int(done.code or 0) if not isinstance(done.code, str) else EXIT_BAD_INPUT
+    try:
         return int(args.func(args))
     except IslandrouteError as err:
         print_error(err)

@@ -22,6 +22,7 @@ from islandroute.model.network import (
     NETWORK_FORMAT_1_1,
     NETWORK_FORMATS,
     Network,
+    located,
     problems_from_validation_error,
     uses_version_1_1,
 )
@@ -96,23 +97,34 @@ def load_document(source: str | os.PathLike[str], what: str, error: type[Excepti
                 Problem(what, "file", f"{source} is not UTF-8 text (byte {err.start})")
             ) from None
     try:
-        doc = json.loads(text, parse_constant=_refuse_constant)
+        doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise error(
             Problem(what, "JSON", f"line {err.lineno} column {err.colno}: {err.msg}")
         ) from None
     except RecursionError:
         raise error(Problem(what, "JSON", "nested too deeply")) from None
-    except ValueError as err:  # integers past Python's digit limit, NaN/Infinity
+    except ValueError as err:  # integers past Python's digit limit
         raise error(Problem(what, "JSON", str(err).split(";")[0])) from None
     if _too_deep(doc):
         raise error(Problem(what, "JSON", f"nested deeper than {MAX_NESTING} levels"))
     return doc
 
 
-def _refuse_constant(name: str) -> Any:
-    """JSON has no NaN or Infinity; Python's reader accepts them unless told not to."""
-    raise ValueError(f"{name} is not a JSON number")
+def non_finite(doc: Any) -> list[tuple[str | int, ...]]:
+    """Where a parsed document holds NaN or Infinity (JSON has neither; Python's reader
+    accepts them), as locations from the top."""
+    out: list[tuple[str | int, ...]] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(doc, ())]
+    while stack:
+        item, loc = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            out.append(loc)
+        elif isinstance(item, dict):
+            stack.extend((v, (*loc, k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, (*loc, i)) for i, v in enumerate(item))
+    return sorted(out, key=str)
 
 
 def _num(x: float) -> float | int:
@@ -246,6 +258,8 @@ def network_from_doc(doc: Any) -> Network:
                         f"{coll[:-1] if coll != 'ferries' else 'ferry'} {ident!r}", f, "missing"
                     )
                 )
+    for loc in non_finite(doc):
+        problems.append(Problem(*located(doc, loc), "not a finite number"))
     if problems:
         raise NetworkError(problems)
     data = {k: v for k, v in doc.items() if k != "format"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import cached_property
 from itertools import combinations, pairwise
 from typing import Annotated, Any, Literal
@@ -513,30 +514,38 @@ def short_repr(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_SINGULAR = {
+    "nodes": "node",
+    "roads": "road",
+    "ferries": "ferry",
+    "carriers": "carrier",
+    "stations": "station",
+    "vehicles": "vehicle",
+    "islands": "island",
+}
+
+
+def located(doc: Any, loc: Sequence[str | int]) -> tuple[str, str]:
+    """The object and field a document location names: ``("station 'n12'", "open.1")``
+    for ``("stations", 4, "open", 1)``; ``("network", "days")`` for a top-level field."""
+    loc = list(loc)
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        coll, idx = loc[0], loc[1]
+        items = doc.get(coll) if isinstance(doc, dict) else None
+        ident = None
+        if isinstance(items, list) and idx < len(items) and isinstance(items[idx], dict):
+            ident = items[idx].get("id", items[idx].get("node"))
+        singular = _SINGULAR.get(coll, coll)
+        name = short_repr(ident) if isinstance(ident, str) else f"#{idx}"
+        return f"{singular} {name}", ".".join(str(x) for x in loc[2:]) or "entry"
+    return "network", ".".join(str(x) for x in loc) or "document"
+
+
 def problems_from_validation_error(err: ValidationError, doc: dict[str, Any]) -> list[Problem]:
     """Turn pydantic's error locations into ``object 'id': field: message`` problems."""
     out = []
     for e in err.errors():
-        loc = list(e["loc"])
-        obj, field = "network", ".".join(str(x) for x in loc) or "document"
-        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-            coll, idx = loc[0], loc[1]
-            items = doc.get(coll) if isinstance(doc, dict) else None
-            ident = None
-            if isinstance(items, list) and idx < len(items) and isinstance(items[idx], dict):
-                item = items[idx]
-                ident = item.get("id", item.get("node"))
-            singular = {
-                "nodes": "node",
-                "roads": "road",
-                "ferries": "ferry",
-                "carriers": "carrier",
-                "stations": "station",
-                "vehicles": "vehicle",
-                "islands": "island",
-            }.get(coll, coll)
-            obj = f"{singular} {ident!r}" if ident is not None else f"{singular} #{idx}"
-            field = ".".join(str(x) for x in loc[2:]) or "entry"
+        obj, field = located(doc, e["loc"])
         msg = e["msg"]
         if "input" in e and not isinstance(e["input"], dict | list):
             msg += f" (got {short_repr(e['input'])})"
