@@ -77,14 +77,14 @@ def plot_routes(net: Network, plan: Plan, day: str, ax: Any = None, *, legend: b
         visited += [pos[s.node] for s in r.stops[1:-1] if s.node in pos]
     if visited:
         ax.scatter(*zip(*visited, strict=True), s=12, color="black", zorder=4)
-    for kind, marker, color in (("hub", "s", "#cb4b16"), ("depot", "^", "#268bd2")):
+    for kind, marker, mark_color in (("hub", "s", "#cb4b16"), ("depot", "^", "#268bd2")):
         pts = [pos[n.id] for n in net.nodes if n.kind == kind]
         if pts:
             ax.scatter(
                 *zip(*pts, strict=True),
                 marker=marker,
                 s=40,
-                color=color,
+                color=mark_color,
                 zorder=5,
                 edgecolor="white",
                 linewidth=0.5,

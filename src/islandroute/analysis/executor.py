@@ -99,4 +99,4 @@ def run_jobs(
         return [f.result() for f in futures]
     finally:
         if own:
-            executor.shutdown()  # type: ignore[attr-defined]
+            executor.shutdown()  # type: ignore[union-attr]

@@ -65,8 +65,9 @@ def parse_minute(value: Any) -> Any:
 
 def _number(lo: float, hi: float, *, gt: bool = False) -> Any:
     """A finite float in ``lo..hi`` (``lo`` excluded when ``gt``), never from a string."""
-    bound = {"gt": lo} if gt else {"ge": lo}
-    return Field(le=hi, strict=True, allow_inf_nan=False, **bound)
+    if gt:
+        return Field(gt=lo, le=hi, strict=True, allow_inf_nan=False)
+    return Field(ge=lo, le=hi, strict=True, allow_inf_nan=False)
 
 
 Minute = Annotated[int, BeforeValidator(parse_minute), Field(ge=0, le=MAX_MINUTE, strict=True)]
