@@ -61,6 +61,7 @@ MINUTES_PER_DAY = 1440
 SERVICE_MINUTES_DEFAULT = 5.0  # spec 1.1: minutes spent at each stop
 MAX_CONSECUTIVE_DEFAULT = 2  # network rules: longest run of consecutive visit days
 MAX_NUMBER = 1e12  # a larger number in a document is a fault (and would overflow sums)
+BIG_INT_BITS = 64  # integers longer than this are shown by their size, not their digits
 REL_TOL = 1e-6
 ABS_TOL = 1e-6
 MAX_LISTED = 50  # violations spelled out in a PlanInvalidError's message
@@ -70,8 +71,18 @@ _HHMM = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 Doc = dict[str, Any]
 _Pair = tuple[str, str]  # (station node, carrier)
 
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 40
+
+class _SafeRepr(reprlib.Repr):
+    """``reprlib`` that also shortens integers too long to print (thousands of digits)."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > BIG_INT_BITS:
+            return f"<integer of about {int(x.bit_length() * math.log10(2)) + 1} digits>"
+        return super().repr_int(x, level)
+
+
+_REPR = _SafeRepr()
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 40
 _REPR.maxlevel = 3
 
 
@@ -224,8 +235,6 @@ def _fmt(x: float) -> str:
 
 def _show(x: Any) -> str:
     """A short, safe ``repr`` of a faulty value (no huge digit strings, no deep recursion)."""
-    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 64:
-        return f"an integer of about {int(x.bit_length() * math.log10(2)) + 1} digits"
     return _REPR.repr(x)
 
 
@@ -638,7 +647,9 @@ class _PlanCheck:
             )
         self._check_network_name(plan)
         self.mode = plan.get("mode")
-        if self.mode not in ("joint", "separate"):
+        if "mode" not in plan:
+            self.add("format", "plan", "missing field 'mode'")
+        elif self.mode not in ("joint", "separate"):
             self.add("mode", "plan", f"mode is {_show(self.mode)}, expected 'joint' or 'separate'")
         self._check_totals_format(plan.get("totals"))
         self.unserved = self._read_unserved(plan)
@@ -1018,13 +1029,12 @@ class _PlanCheck:
     # ---- stops -------------------------------------------------------------------------
     def _check_stops(self, obj: str, r: Doc, vehicle: Doc | None) -> None:
         """Hand-over counts, windows, service time and the vehicle's load along the route."""
-        moves: list[tuple[int, int]] = []
-        for k, s in enumerate(r["stops"]):
-            where = f"{obj} stop {k}"
-            station = self.net.stations.get(s["node"])
-            moves.append(self._check_handover(where, r, s, station is not None))
-            if station is not None:
-                self._check_station_stop(where, station, s)
+        moves = [
+            self._check_handover(f"{obj} stop {k}", r, s, s["node"] in self.net.stations)
+            for k, s in enumerate(r["stops"])
+        ]
+        for k, s in self._visit_stops(r):
+            self._check_station_stop(f"{obj} stop {k}", self.net.stations[s["node"]], s)
         if vehicle is not None:
             self._check_capacity(obj, vehicle, moves)
 
