@@ -30,6 +30,9 @@ Rules beyond the spec's plan section, read from the network document:
   station's visit days have no run of more than ``rules.max_consecutive`` (default 2)
   consecutive horizon days (not wrapping), unless no set of ``min_visits`` service days
   avoids such runs (then any set is allowed).
+- A station is visited on a day when a route stops there (its first and last stop only
+  if it hands over parcels: a depot may sit on a station's node), for every carrier of
+  that route; visit rules hold for each carrier it receives from or sends for.
 - A plan may declare ``unserved`` parcels per station and carrier; those pairs must
   receive exactly their demand minus the declared parcels, and a pair declared entirely
   unserved owes no visits.
@@ -43,6 +46,7 @@ import reprlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -365,9 +369,12 @@ class _Net:
         value = station.get("service_minutes")
         return float(value) if value is not None else SERVICE_MINUTES_DEFAULT
 
-    def usable_day_indices(self) -> list[int]:
-        """Horizon indices of the service days."""
-        return [i for i, d in enumerate(self.days) if d in self.service_days]
+    @cached_property
+    def most_spread_visits(self) -> int:
+        """Most service days a station can take without a run over ``max_consecutive``:
+        asking for more, the model allows any set of days (its default patterns' fallback)."""
+        usable = [i for i, d in enumerate(self.days) if d in self.service_days]
+        return _most_days_without_long_runs(usable, self.max_consecutive)
 
 
 def _read_network(net: Any, out: list[Violation]) -> _Net | None:
@@ -587,6 +594,13 @@ def _counts(s: Doc, what: str) -> Iterator[tuple[str, int]]:
     for c, n in (s.get(what) or {}).items():
         if _is_count(n) and n > 0:
             yield c, int(n)
+
+
+def _frequency_carriers(st: Doc) -> list[str]:
+    """The carriers a station receives from or sends for: each owes it visits."""
+    pickup = st.get("pickup") or {}
+    carriers = st["demand"].keys() | pickup.keys()
+    return sorted(c for c in carriers if st["demand"].get(c, 0) + pickup.get(c, 0) > 0)
 
 
 def _hands_over(s: Doc) -> bool:
@@ -1192,14 +1206,11 @@ class _PlanCheck:
     def _check_horizon(self, good: list[tuple[str, Doc]]) -> None:
         """Weekly totals per station and carrier, and the visit-frequency rules."""
         tally = self._tally(good)
-        fits: dict[int, bool] = {}
         for node, st in self.net.stations.items():
             self._check_station_totals(node, st, tally)
-            for c in sorted(st["demand"].keys() | (st.get("pickup") or {}).keys()):
-                parcels = st["demand"].get(c, 0) + (st.get("pickup") or {}).get(c, 0)
-                if parcels > 0 and not self._entirely_unserved((node, c), st["demand"].get(c, 0)):
-                    days = tally.visit_days.get((node, c), set())
-                    self._check_frequency(node, st, c, days, fits)
+            for c in _frequency_carriers(st):
+                if not self._entirely_unserved((node, c), st["demand"].get(c, 0)):
+                    self._check_frequency(node, st, c, tally.visit_days.get((node, c), set()))
 
     def _check_station_totals(self, node: str, st: Doc, tally: _Tally) -> None:
         """Every station receives its demand (less declared unserved) and sends its pickups."""
@@ -1222,9 +1233,7 @@ class _PlanCheck:
                         f"{verb} {have} {c} parcels over the horizon; expected {need}{why}",
                     )
 
-    def _check_frequency(
-        self, node: str, st: Doc, c: str, days: set[str], fits: dict[int, bool]
-    ) -> None:
+    def _check_frequency(self, node: str, st: Doc, c: str, days: set[str]) -> None:
         """Visits of one station for one carrier: count, exact count, pattern, day runs."""
         obj = f"station {node!r}"
         order = self.net.day_index
@@ -1242,22 +1251,12 @@ class _PlanCheck:
                 self.add("pattern", obj, message)
             return
         run = _longest_run(order[d] for d in vdays if d in order)
-        if mv > 1 and run > self.net.max_consecutive and self._runs_avoidable(mv, fits):
+        if 1 < mv <= self.net.most_spread_visits and run > self.net.max_consecutive:
             self.add(
                 "max-consecutive",
                 obj,
                 f"{shown}: {run} days in a row; at most {self.net.max_consecutive}",
             )
-
-    def _runs_avoidable(self, visits: int, fits: dict[int, bool]) -> bool:
-        """Whether some set of ``visits`` service days has no run over ``max_consecutive``
-        (otherwise, as in the model's default patterns, any set is allowed)."""
-        if visits not in fits:
-            most = _most_days_without_long_runs(
-                self.net.usable_day_indices(), self.net.max_consecutive
-            )
-            fits[visits] = visits <= most
-        return fits[visits]
 
     def _check_totals(self, good: list[tuple[str, Doc]]) -> None:
         """The plan's totals agree with its routes."""
