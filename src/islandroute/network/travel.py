@@ -29,13 +29,13 @@ from islandroute.model.network import MINUTES_PER_DAY, Ferry, Network
 #: Most stop nodes (every node but junctions) a network may have: the two float64 tables
 #: of stops x stops then need at most 2 x 10,000² x 8 B = 1.6 GB.
 MAX_STOP_NODES = 10_000
-#: Most nodes, junctions included: bounds the road graph, one Dijkstra row (8 MB) and
-#: the time of a Dijkstra from each stop node.
+#: Most nodes, junctions included: bounds the road graph and one Dijkstra row (8 MB);
+#: the time, one Dijkstra per stop node over its component, grows with both.
 MAX_NODES = 1_000_000
-#: Most roads: bounds the two sparse road graphs (about 50 MB each at the limit).
+#: Most roads: bounds the two sparse road graphs (under 50 MB each at the limit).
 MAX_ROADS = 2_000_000
 #: Bytes of Dijkstra output computed at once (a chunk of source rows x component nodes).
-CHUNK_BYTES = 64 * 2**20
+CHUNK_BYTES = 4 * 2**20
 #: Road rows from nodes outside the tables (junctions) kept for repeated questions.
 ROW_CACHE = 16
 #: Kind of the nodes roads pass through that no route stops at.
@@ -128,7 +128,7 @@ class Travel:
     Limits, checked before any table is allocated (beyond them :class:`NetworkError`
     names the field): ``MAX_STOP_NODES`` (10,000 stop nodes: the two float64 tables take
     at most 1.6 GB), ``MAX_NODES`` (1,000,000 nodes) and ``MAX_ROADS`` (2,000,000 roads)
-    for the road graph. Dijkstra writes ``CHUNK_BYTES`` (64 MB) of rows at a time.
+    for the road graph. Dijkstra writes ``CHUNK_BYTES`` (4 MB) of rows at a time.
     """
 
     def __init__(self, net: Network) -> None:
