@@ -323,3 +323,9 @@ def test_large_archipelago_generates() -> None:
     assert len(net.stations) == 2000
     assert len(net.carriers) == 7
     check_network(net)
+
+
+def test_crowded_archipelagos_still_place_every_island() -> None:
+    """80 islands around one main island once ran out of tries (``synthetic:2000:7:0``)."""
+    net = archipelago(n_stations=2000, n_islands=80, n_carriers=7, seed=0)
+    assert len(net.islands) == 80 and len(net.stations) == 2000

@@ -85,6 +85,11 @@ class _Isle:
         return f"i{self.idx}"
 
 
+# tries to place an island, its gap to the parent growing every 40 (first 400 as always:
+# old seeds keep their archipelagos; crowded ones, e.g. 80 islands, need more)
+PLACEMENT_TRIES = 4_000
+
+
 def archipelago(
     n_stations: int = 100,
     n_islands: int = 8,
@@ -408,7 +413,7 @@ def _place_islands(
         weights = np.array([p.r**2 / (1 + p.depth) for p in parents])
         lo, hi = gaps[kind]
         placed = None
-        for attempt in range(400):
+        for attempt in range(PLACEMENT_TRIES):
             p = parents[int(rng.choice(len(parents), p=weights / weights.sum()))]
             grow = 1.5 * (attempt // 40)
             gap = float(rng.uniform(lo, hi)) + grow
@@ -418,7 +423,7 @@ def _place_islands(
             if all(math.hypot(x - o.x, y - o.y) >= o.r + r + 1.0 for o in isles):
                 placed = (p, x, y)
                 break
-        if placed is None:  # pragma: no cover - 400 tries with growing gaps always fit
+        if placed is None:  # pragma: no cover - gaps grow by 150 km over the tries: it fits
             raise RuntimeError("could not place an island")
         p, x, y = placed
         depth = p.depth + 1 if kind == "bridge" else p.depth
