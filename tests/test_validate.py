@@ -689,6 +689,39 @@ def test_planar_network_uses_straight_distance() -> None:
     route["km"] = 9
     plan["totals"]["km"] = 9
     assert _rules(net, plan) == {"road-time", "road-km"}
+    # with any road at all, a planar network travels by road: 8 km of road, not 5 straight
+    net["roads"] = [{"a": "dep", "b": "s1", "km": 8, "minutes": 8, "bridge": False}]
+    route["legs"][0]["arrive"] = route["stops"][1]["arrive"] = 5
+    route["legs"][1]["km"] = route["legs"][0]["km"] = 5
+    route["km"] = plan["totals"]["km"] = 10
+    assert _rules(net, plan) == {"road-time", "road-km"}
+
+
+def test_a_station_that_only_sends_owes_visits_too() -> None:
+    net, plan = _net(), _plan()
+    net["carriers"].append({"id": "zto", "name": "ZTO"})
+    net["stations"][0]["pickup"] = {"zto": 3}
+    plan["mode"] = "joint"
+    for r in plan["routes"]:
+        r["carriers"] = ["ems", "zto"]
+        r["stops"][1]["pickup"] = {"zto": 1}
+    assert validate(net, plan) == []
+    friday = plan["routes"][2]
+    friday["carriers"] = ["ems"]
+    del friday["stops"][1]["pickup"]
+    _mon(plan)["stops"][1]["pickup"] = {"zto": 2}
+    assert _rules(net, plan) == {"visits"}
+
+
+def test_a_depot_on_a_station_node_is_no_visit() -> None:
+    """A route starting before the station opens at its depot's node visits nothing."""
+    net, plan = _net(), _plan()
+    net["nodes"][0]["kind"] = "station"
+    net["stations"].append({"node": "d", "min_visits": 3, "open": [480, 1080], "demand": {}})
+    net["rules"] = {"service_days": ["mon", "wed", "fri"]}
+    assert validate(net, plan) == []
+    _mon(plan)["stops"][0]["deliver"] = {"ems": 1}  # handing over makes it a visit
+    assert _rules(net, plan) == {"open-window", "delivered-total"}
 
 
 def test_garbage_documents_are_reported_not_raised() -> None:
