@@ -388,3 +388,20 @@ def test_ctrl_c_exits_130_with_one_line_and_no_worker_left(workers: int) -> None
     assert err.strip().splitlines()[-1] == "error: interrupted"
     _, alive = psutil.wait_procs(children, timeout=1.0)
     assert not alive, f"{len(alive)} worker processes left"
+
+
+def test_pickups_are_planned_and_handed_in_at_the_depot(tmp_path: Path, capsys: Any) -> None:
+    doc = _net_doc()
+    carrier = doc["carriers"][0]["id"]
+    doc["stations"][0]["pickup"] = {carrier: 6}
+    net_path = _write(tmp_path, "net.json", doc)
+    plan_path = tmp_path / "plan.json"
+    argv = ["plan", "--network", net_path, "--time-limit", "2", "--out", str(plan_path)]
+    code, _, err = _run([*argv, "--quiet"], capsys)
+    assert code == 0, err
+    plan = json.loads(plan_path.read_text())
+    collected = sum(sum(s.get("pickup", {}).values()) for r in plan["routes"] for s in r["stops"])
+    assert collected == 6
+    for route in plan["routes"]:
+        picked = sum(sum(s.get("pickup", {}).values()) for s in route["stops"])
+        assert sum(route["stops"][-1].get("handin", {}).values()) == picked

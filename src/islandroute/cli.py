@@ -13,10 +13,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from islandroute.errors import IslandrouteError, NetworkError, OptionsError, Problem
 from islandroute.model import Network, Plan
+from islandroute.tables import table
 
 # Exit codes (README, "Exit codes").
 EXIT_OK = 0
@@ -146,24 +147,6 @@ def progress_printer(quiet: bool = False) -> Callable[[str], None]:
             print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
     return say
-
-
-def table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    """A plain aligned text table."""
-
-    def cell(v: Any) -> str:
-        if isinstance(v, float):
-            return f"{v:,.1f}"
-        if isinstance(v, int):
-            return f"{v:,}"
-        return str(v)
-
-    cells = [[cell(r.get(c, "")) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(lines)
 
 
 def network_summary(net: Network) -> str:
@@ -420,4 +403,4 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
-__all__ = ["build_parser", "load_network", "main", "network_summary", "plan_table", "table"]
+__all__ = ["build_parser", "load_network", "main", "network_summary", "plan_table"]

@@ -41,6 +41,7 @@ from islandroute.errors import IslandrouteError
 from islandroute.model.exchange import write_text_atomic
 from islandroute.model.network import Network
 from islandroute.model.plan import Kpis, Plan
+from islandroute.tables import table
 
 __all__ = [
     "KPI_FIELDS",
@@ -237,26 +238,6 @@ class CompareReport(BaseModel):
         if path:
             write_text_atomic(path, text)
         return text
-
-
-def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """A plain right-aligned text table (numbers with thousands separators)."""
-
-    def cell(v: Any) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, float):
-            return f"{v:,.1f}"
-        if isinstance(v, int):
-            return f"{v:,}"
-        return str(v)
-
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(lines)
 
 
 def _pct(before: float, after: float | None) -> float:

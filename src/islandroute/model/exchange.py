@@ -294,6 +294,7 @@ def plan_to_doc(plan: Plan) -> dict[str, Any]:
                         "depart": _num(s.depart),
                         "deliver": dict(s.deliver),
                         **({"pickup": dict(s.pickup)} if s.pickup else {}),
+                        **({"handin": dict(s.handin)} if s.handin else {}),
                     }
                     for s in r.stops
                 ],

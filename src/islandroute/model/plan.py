@@ -13,13 +13,15 @@ Mode = Literal["joint", "separate"]
 
 
 class Stop(Frozen):
-    """A stop of a route: the depot at either end, or a station visit with its hand-overs."""
+    """A stop of a route: the depot at either end, or a station visit with its hand-overs:
+    parcels delivered, collected (``pickup``) and handed in (``handin``, spec 1.1)."""
 
     node: str
     arrive: float
     depart: float
     deliver: dict[str, int] = Field(default_factory=dict)
     pickup: dict[str, int] = Field(default_factory=dict)
+    handin: dict[str, int] = Field(default_factory=dict)
 
 
 class Leg(Frozen):

@@ -164,7 +164,10 @@ def _simulate(
             )
             now, here = dep + ev.minutes, ev.to
     drive(vehicle.depot)
-    stops.append(Stop(node=vehicle.depot, arrive=now, depart=now))
+    handin: dict[str, int] = {}  # pickups go back to the depot (hand-in points: not yet)
+    for stop in stops:
+        handin = _add(handin, stop.pickup)
+    stops.append(Stop(node=vehicle.depot, arrive=now, depart=now, handin=handin))
     return _Sim(stops, legs, first_wait or 0.0, slack, now)
 
 
