@@ -47,7 +47,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -143,7 +143,7 @@ def _as_doc(x: Any) -> Any:
     return x
 
 
-def _is_num(x: Any) -> bool:
+def _is_num(x: Any) -> TypeGuard[float]:
     """A finite number within :data:`MAX_NUMBER` (not a bool, not a string)."""
     if isinstance(x, bool) or not isinstance(x, int | float):
         return False

@@ -245,7 +245,7 @@ def diagnose(
 
     groups: dict[tuple[str, ...], list[Vehicle]] = {}
     for c in carriers:
-        key = ("*",) if mode == "joint" else (c,)
+        key: tuple[str, ...] = ("*",) if mode == "joint" else (c,)
         groups.setdefault(key, fleet_for(c))
     served: dict[tuple[str, ...], np.ndarray] = {}
     spatial: dict[tuple[str, ...], np.ndarray] = {}
