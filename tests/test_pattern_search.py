@@ -144,8 +144,8 @@ def test_big_weeks_move_by_estimates(monkeypatch) -> None:
     """Weeks too big for exact insertions take the estimate-guided moves, still valid."""
     from islandroute import plan_week, validate
     from islandroute.datasets.synthetic import archipelago
+    from islandroute.planning import PlanOptions, Tuning
     from islandroute.planning import improve as improve_module
-    from islandroute.planning import pattern_search as search_module
 
     net = archipelago(n_stations=24, n_islands=2, n_carriers=2, seed=3)
     calls: list[str] = []
@@ -160,6 +160,6 @@ def test_big_weeks_move_by_estimates(monkeypatch) -> None:
     plan = plan_week(net, "joint", time_limit=8, seed=0, effort=2)
     assert validate(net, plan) == [] and calls == ["_iterated_search"]
     calls.clear()
-    monkeypatch.setattr(search_module, "SEARCH_VISITS", 0)
-    plan = plan_week(net, "joint", time_limit=8, seed=0, effort=2)
+    options = PlanOptions(time_limit=8, effort=2, tuning=Tuning(search_visits=0))
+    plan = plan_week(net, "joint", options=options)
     assert validate(net, plan) == [] and calls == ["_estimated_moves"]

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from islandroute.model.network import Network
 from islandroute.model.plan import Kpis, Plan
+from islandroute.planning.options import PLAN_DEFAULTS
 
 Coalition = frozenset[str]
 
@@ -96,8 +97,8 @@ class CoalitionJob(BaseModel):
     coalition: tuple[str, ...]
     time_limit: float
     seed: int
-    effort: int = 20
-    days: str = "optimized"
+    effort: int = PLAN_DEFAULTS.effort
+    days: str = PLAN_DEFAULTS.days
     keep_plan: bool = False
 
 

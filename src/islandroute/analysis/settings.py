@@ -7,22 +7,31 @@
 :func:`~islandroute.analysis.scenarios.compare_scenarios` take it as ``settings=`` and
 also accept its fields as keywords (``compare(net, time_limit=20, seed=0)``), which
 override the given settings.
+
+The planning fields share the planner's defaults and checks: they are fields of
+:class:`~islandroute.planning.options.PlanOptions`, checked by it (a bad one raises
+:class:`~islandroute.errors.OptionsError` naming it), and :meth:`RunSettings.plan_options`
+gives the options each weekly plan is made with.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from islandroute.analysis.allocation import EXACT_MAX_PLAYERS
 from islandroute.analysis.coalitions import CoalitionJob
+from islandroute.planning.options import PLAN_DEFAULTS, DaysMethod, Mode, PlanOptions
 
-__all__ = ["AllocationMethod", "DaysMethod", "RunSettings"]
+__all__ = ["COMPARE_TIME_LIMIT", "PLAN_FIELDS", "AllocationMethod", "DaysMethod", "RunSettings"]
 
 AllocationMethod = Literal["shapley", "none"]
-#: How the weekly planner picks visit days (``plan_week(days=...)``).
-DaysMethod = Literal["optimized", "balanced", "fixed"]
+#: Seconds per weekly plan of a comparison (it plans many weeks: a coalition each);
+#: the one planning default of its own, every other comes from ``PlanOptions``.
+COMPARE_TIME_LIMIT = 30.0
+#: The fields that say how each weekly plan is made (checked by ``PlanOptions``).
+PLAN_FIELDS: tuple[str, ...] = ("time_limit", "seed", "effort", "days")
 
 
 class RunSettings(BaseModel):
@@ -47,14 +56,30 @@ class RunSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    time_limit: float = 30.0
-    seed: int = 0
-    effort: int = 20
-    days: DaysMethod = "optimized"
+    time_limit: float = COMPARE_TIME_LIMIT
+    seed: int = PLAN_DEFAULTS.seed
+    effort: int = PLAN_DEFAULTS.effort
+    days: DaysMethod = PLAN_DEFAULTS.days
     allocation: AllocationMethod = "shapley"
     exact_max: int = EXACT_MAX_PLAYERS
     samples: int = 200
     core_tol: float = 0.01
+
+    @model_validator(mode="before")
+    @classmethod
+    def _planning_fields(cls, data: Any) -> Any:
+        """The planning fields checked (and normalised) as the planner checks them."""
+        if not isinstance(data, dict):
+            return data
+        given = {k: data[k] for k in PLAN_FIELDS if k in data}
+        if not given:
+            return data
+        checked = PlanOptions.of(**given)
+        return {**data, **{k: getattr(checked, k) for k in given}}
+
+    def plan_options(self, mode: Mode = PLAN_DEFAULTS.mode) -> PlanOptions:
+        """The options each weekly plan is made with."""
+        return PlanOptions.of(mode=mode, **{k: getattr(self, k) for k in PLAN_FIELDS})
 
     @classmethod
     def resolve(cls, settings: RunSettings | None = None, /, **options: Any) -> RunSettings:

@@ -15,6 +15,7 @@ import numpy as np
 
 from islandroute.model.network import Ferry, Vehicle
 from islandroute.planning.instance import Instance, Pattern, Unit
+from islandroute.planning.options import DEFAULT_TUNING, Tuning
 from islandroute.planning.ortools_adapter import BIG, DayModel
 
 COST_SCALE = 1000  # solver cost units per yuan (or per distance unit)
@@ -78,7 +79,9 @@ def build_day(
     day: str,
     visits: list[Visit],
     rows: list[int],
-    fleet_margin: float | None = 1.6,
+    fleet_margin: float | None = DEFAULT_TUNING.fleet_margin,
+    *,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> DayLayout | None:
     """The routing model of ``day`` for ``visits`` with the vehicles of ``rows``.
 
@@ -152,7 +155,7 @@ def build_day(
     for j, v in enumerate(visits):
         ks = [k for k, r in enumerate(rows) if inst.servable[r, di, v.unit.station]]
         allowed_veh[lay.first_visit + j] = ks
-    lay.seeds = _island_trips(inst, lay, pairs, allowed_veh)
+    lay.seeds = _island_trips(inst, lay, pairs, allowed_veh, tuning.island_trip_fill)
     starts = [depots.index(v.depot) for v in vehicles]
     accs = [inst.reach.access(v, day) for v in vehicles]
     lay.model = DayModel(
@@ -272,10 +275,15 @@ def _crossings(
 
 
 def _island_trips(
-    inst: Instance, lay: DayLayout, pairs: list[tuple[int, int]], who: dict[int, list[int]]
+    inst: Instance,
+    lay: DayLayout,
+    pairs: list[tuple[int, int]],
+    who: dict[int, list[int]],
+    fill: float,
 ) -> list[list[int]]:
     """Starting chains: each crossing copy takes a vehicle of its own over with a
-    capacity's worth of the visits just beyond it (nearest first), and back."""
+    capacity's worth of the visits just beyond it (nearest first), and back, within
+    ``fill`` of the time between the boats."""
     t = inst.travel
     seeds: list[list[int]] = [[] for _ in lay.vehicles]
     todo: dict[int, list[int]] = {}
@@ -292,7 +300,7 @@ def _island_trips(
         nodes = [n for n in nodes if k in who.get(n, [])]
         room = lay.vehicles[k].capacity
         budget = max(g.departures.get(lay.day, (0,))) - min(f.departures.get(lay.day, (0,)))
-        budget = 0.7 * (budget - f.minutes)
+        budget = fill * (budget - f.minutes)
         here, chain = f.to, []
         while nodes:
             nxt = min(nodes, key=lambda n: t.road_minutes(here, lay.loc[n]))

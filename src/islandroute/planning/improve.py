@@ -11,8 +11,8 @@ that move batches of the stations whose detour and insertion estimates promise m
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,96 +22,116 @@ from islandroute.planning.instance import Pattern
 from islandroute.planning.pattern_search import pattern_search, searchable
 from islandroute.planning.week import Week
 
-OVERLOAD = 0.1  # typical depot trips a parcel over capacity costs while searching
-KICK = 0.1  # share of the movable stations a kick moves (at least two)
-SCALE = 0.1  # search effort of a round's re-solve, against the planner's
 Rng = np.random.Generator
 Say = Callable[[str], None]
-ROUNDS = 12  # an estimated batch gets at most this share of the improvement time
 
 
-def improve(week: Week, *, seconds: float, seed: int, say: Say) -> Week:
-    """Improve ``week`` for at most ``seconds``; returns the best week found."""
+@dataclass(frozen=True)
+class Improvement:
+    """The best week found, and whether the search ran out of moves (``stalled``)
+    rather than out of time."""
+
+    week: Week
+    rounds: int = 0
+    kept: int = 0
+    stalled: bool = True
+
+
+def improve(week: Week, *, seconds: float, seed: int, say: Say) -> Improvement:
+    """Improve ``week`` for at most ``seconds`` (and never past its deadline)."""
     rng = np.random.default_rng(seed)
     inst = week.inst
     movable = [si for si in inst.stations if len(inst.patterns[si]) > 1]
     if not movable or week.dropped():
-        return week
+        return Improvement(week)
     if week.mergeable() and set(movable) <= set(inst.flexible):
-        return week  # the week model moves every one of them better
-    if searchable(inst):
+        return Improvement(week)  # the week model moves every one of them better
+    if searchable(inst, week.tuning.search_visits):
         return _iterated_search(week, movable, seconds, rng, say)
     return _estimated_moves(week, movable, seconds, rng, say)
 
 
-def _iterated_search(week: Week, movable: list[int], seconds: float, rng: Rng, say: Say) -> Week:
+def _iterated_search(
+    week: Week, movable: list[int], seconds: float, rng: Rng, say: Say
+) -> Improvement:
     """Pattern search, a warm re-solve of the touched days, keep if cheaper; kick when
-    stuck."""
-    deadline = time.perf_counter() + seconds
-    kick_size = max(2, round(KICK * len(movable)))
-    rounds = kept = 0
+    stuck; stop after ``tuning.stall_rounds`` rounds in a row that keep nothing."""
+    tune = week.tuning
+    end = week.deadline.within(seconds)
+    kick_size = max(tune.kick_least, round(tune.kick * len(movable)))
+    rounds = kept = idle = 0
     start_obj = week.objective()
     stuck = False
-    last_round = 0.5  # a round is not started when less time is left than the last one took
-    while time.perf_counter() < deadline - last_round:
-        round_start = time.perf_counter()
+    last_round = tune.round_guess_s
+    while end.left() > last_round and idle < tune.stall_rounds:
+        round_start = end.left()
         found = pattern_search(
             week,
-            max(0.2, (deadline - round_start) / 4),
+            max(tune.search_least_s, end.left() * tune.search_share),
             rng,
-            overload=OVERLOAD,
+            overload=tune.overload,
             kick=kick_size if stuck else 0,
         )
-        stuck = True  # unless the round pays
+        idle += 1  # unless the round pays
+        stuck = True
         if found is None or found.week.assignment == week.assignment:
             continue
         trial = found.week
-        round_time = min((deadline - time.perf_counter()) * 0.9, max(1.0, seconds / 10))
-        trial.resolve(found.touched, round_time, scale=SCALE)
+        round_time = min(
+            end.left() * tune.round_room, max(tune.round_least_s, seconds * tune.round_share)
+        )
+        trial.resolve(found.touched, round_time, scale=tune.resolve_scale)
         rounds += 1
-        last_round = max(0.5, time.perf_counter() - round_start)
+        last_round = max(tune.round_guess_s, round_start - end.left())
         if not trial.dropped() and trial.objective() < week.objective():
             week = trial
             kept += 1
+            idle = 0
             stuck = False
     say(
         f"visit days: {rounds} rounds, {kept} kept, cost "
         f"{start_obj / COST_SCALE:,.0f} -> {week.objective() / COST_SCALE:,.0f}"
+        + (" (no progress)" if idle >= tune.stall_rounds else "")
     )
-    return week
+    return Improvement(week, rounds, kept, idle >= tune.stall_rounds)
 
 
-def _estimated_moves(week: Week, movable: list[int], seconds: float, rng: Rng, say: Say) -> Week:
+def _estimated_moves(
+    week: Week, movable: list[int], seconds: float, rng: Rng, say: Say
+) -> Improvement:
     """Batches of the moves that look best by detour and insertion estimates, for weeks
     too big for :func:`pattern_search` (each batch re-solves its days)."""
-    deadline = time.perf_counter() + seconds
+    tune = week.tuning
+    end = week.deadline.within(seconds)
     inst = week.inst
-    batch = max(1, len(movable) // 8)
+    batch = max(1, len(movable) // tune.estimated_batch)
     equal_split = inst.net.rules.split == "equal"
     tabu: set[int] = set()
     rounds = accepted = 0
     start_obj = week.objective()
-    last_round = 0.5  # a round is not started when less time is left than the last one took
-    while time.perf_counter() < deadline - last_round and batch >= 1:
-        round_start = time.perf_counter()
+    last_round = tune.round_guess_s
+    stalled = False
+    while end.left() > last_round:
+        round_start = end.left()
         moves = _candidates(week, [si for si in movable if si not in tabu], rng)
         if not moves:
+            stalled = True
             break
         chosen = moves[:batch]
-        trial = Week(inst, week.assignment, week.effort)
-        trial.days = dict(week.days)
+        trial = week.fork()
         touched: set[str] = set()
         for si, pat, _gain in chosen:
             old_days, new_days = set(week.assignment[si]), set(pat)
             # with parcels "since the last visit" the amounts shift on shared days too
             touched |= old_days ^ new_days if equal_split else old_days | new_days
             trial.assignment[si] = pat
-        left = deadline - time.perf_counter()
-        if left < 0.5:
+        left = end.left()
+        if left < tune.round_guess_s:
             break
-        trial.resolve(touched, min(left * 0.9, max(1.0, seconds / ROUNDS)))
+        budget = max(tune.round_least_s, seconds / tune.estimated_rounds)
+        trial.resolve(touched, min(left * tune.round_room, budget))
         rounds += 1
-        last_round = max(0.5, time.perf_counter() - round_start)
+        last_round = max(tune.round_guess_s, round_start - end.left())
         if not trial.dropped() and trial.objective() < week.objective():
             week = trial
             accepted += 1
@@ -122,7 +142,7 @@ def _estimated_moves(week: Week, movable: list[int], seconds: float, rng: Rng, s
         f"visit days: {rounds} rounds, {accepted} kept, cost "
         f"{start_obj / COST_SCALE:,.0f} -> {week.objective() / COST_SCALE:,.0f}"
     )
-    return week
+    return Improvement(week, rounds, accepted, stalled)
 
 
 def _candidates(

@@ -17,6 +17,7 @@ from islandroute.model.network import MINUTES_PER_DAY, Network, Station, Vehicle
 from islandroute.network.reach import Reach, diagnose
 
 Pattern = tuple[str, ...]
+Pair = tuple[str, str]  # (station node, carrier)
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,11 @@ def whole(x: float) -> float:
 
 
 class Instance:
-    """Stations (by index into ``net.stations``), vehicles and their day-by-day reach."""
+    """Stations (by index into ``net.stations``), vehicles and their day-by-day reach.
+
+    ``left_out`` (station node, carrier) pairs are planned as if the station had no
+    parcels of that carrier (a partial plan declares them unserved).
+    """
 
     def __init__(
         self,
@@ -43,8 +48,14 @@ class Instance:
         carriers: tuple[str, ...],
         vehicles: list[Vehicle],
         mode: str,
+        *,
+        left_out: frozenset[Pair] = frozenset(),
     ) -> None:
         self.net = net
+        gone: dict[str, set[str]] = {}
+        for node, c in left_out:
+            gone.setdefault(node, set()).add(c)
+        self._stations = tuple(_without(st, gone.get(st.node, set())) for st in net.stations)
         self.reach = reach
         self.travel = reach.travel
         self.carriers = carriers
@@ -55,7 +66,7 @@ class Instance:
         self.integral = net.geometry != "planar"
         self.stations: list[int] = [
             i
-            for i, s in enumerate(net.stations)
+            for i, s in enumerate(self._stations)
             if any(s.demand.get(c, 0) + s.pickup.get(c, 0) > 0 for c in carriers)
         ]
         # servable[v, d] -> bool over all network stations
@@ -67,7 +78,7 @@ class Instance:
         self.patterns: dict[int, list[Pattern]] = {}
         problems: list[Problem] = []
         for si in self.stations:
-            st = net.stations[si]
+            st = self.station(si)
             ok_days = {d for di, d in enumerate(self.days) if self.servable[:, di, si].any()}
             pats = [p for p in net.allowed_patterns(st) if set(p) <= ok_days]
             if not pats:
@@ -92,13 +103,21 @@ class Instance:
             and len(self.units[si]) == 1
         ]
 
+    def weekly_visits(self) -> int:
+        """Visits a week makes at least (each station's least-visited pattern)."""
+        return sum(
+            len(self.units[si]) * min((len(p) for p in self.patterns[si]), default=0)
+            for si in self.stations
+        )
+
     def station(self, si: int) -> Station:
-        return self.net.stations[si]
+        """Station ``si`` as planned (without the parcels of left-out carriers)."""
+        return self._stations[si]
 
     def _units(self, si: int) -> list[Unit]:
         """One unit per station, split by carrier when one visit would overfill a typical
         vehicle that reaches it."""
-        st = self.net.stations[si]
+        st = self.station(si)
         cs = [c for c in self.carriers if st.demand.get(c, 0) + st.pickup.get(c, 0) > 0]
         reachable = self.servable[:, :, si].any(axis=1)
         caps = [v.capacity for k, v in enumerate(self.vehicles) if reachable[k]] or [1]
@@ -162,7 +181,7 @@ class Instance:
 
     def load(self, unit: Unit, pattern: Pattern, day: str) -> int:
         """Parcels a unit's visit on ``day`` puts in the vehicle (deliveries + pickups)."""
-        st = self.net.stations[unit.station]
+        st = self.station(unit.station)
         a = self.amounts(st, pattern).get(day, {})
         return sum(a.get(c, 0) for c in unit.carriers)
 
@@ -182,6 +201,18 @@ class Instance:
     @property
     def horizon(self) -> int:
         return 2 * MINUTES_PER_DAY
+
+
+def _without(st: Station, gone: set[str]) -> Station:
+    """``st`` without the demand and pickups of the carriers ``gone``."""
+    if not gone:
+        return st
+    return st.model_copy(
+        update={
+            "demand": {c: q for c, q in st.demand.items() if c not in gone},
+            "pickup": {c: q for c, q in st.pickup.items() if c not in gone},
+        }
+    )
 
 
 def split_integer(total: int, weights: list[float]) -> list[int]:

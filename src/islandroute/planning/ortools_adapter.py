@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from islandroute.planning.clock import NEVER, Deadline
+
 BIG = 10**9
+OPENING_SHARE = 0.3  # default share of a cold solve for the opening run (Tuning.opening_share)
+MIN_SOLVE_S = 0.02  # default least seconds OR-Tools is started with (Tuning.min_solve_s)
+MS = 1000  # milliseconds a second
 
 
 @dataclass
@@ -78,32 +83,51 @@ def solve_day(
     initial: list[list[int]] | None = None,
     guided: bool = True,
     first: str = "PARALLEL_CHEAPEST_INSERTION",
+    deadline: Deadline = NEVER,
+    opening_share: float = OPENING_SHARE,
+    min_seconds: float = MIN_SOLVE_S,
 ) -> DaySolution:
-    """Solve one day; never runs past ``time_limit`` seconds.
+    """Solve one day within ``time_limit`` seconds and before ``deadline``.
 
     ``first`` names OR-Tools' first-solution strategy. ``solution_limit`` bounds the
     local search by count so that runs are reproducible when it binds before the time
-    limit. ``initial`` warm-starts from given routes.
+    limit. ``initial`` warm-starts from given routes. With less than ``min_seconds``
+    left OR-Tools is not started, and when it finds nothing in time the solution is
+    not ``found`` (the caller builds routes another way); it may end ``min_seconds``
+    late (the last search started) plus the model's building time.
     """
     t0 = time.perf_counter()
+    end = deadline.within(time_limit)
+    if end.left() < min_seconds:
+        return _nothing(m, 0.0)
     if initial is None and m.bonus:
         opening = _Solver(m, with_bonus=True)
         found = opening.run(
-            time_limit * 0.3, solution_limit, None, first, guided=False, locks=m.seeds
+            end.within(end.left() * opening_share),
+            solution_limit,
+            None,
+            first,
+            guided=False,
+            locks=m.seeds,
+            min_seconds=min_seconds,
         )
         if found is not None:
             initial = _drop_empty_pairs(opening.read(found), m.pairs)
     solver = _Solver(m, with_bonus=False)
-    left = max(0.05, time_limit - (time.perf_counter() - t0))
-    solution = solver.run(left, solution_limit, initial, first, guided)
+    solution = solver.run(end, solution_limit, initial, first, guided, min_seconds=min_seconds)
     seconds = time.perf_counter() - t0
     if solution is None:
-        return DaySolution([[] for _ in m.starts], list(m.visits), BIG, seconds, False)
+        return _nothing(m, seconds)
     routes = _drop_empty_pairs(solver.read(solution), m.pairs)
     served = {x for r in routes for x in r}
     dropped = [v for v in m.visits if v not in served]
     costs = solver.vehicle_costs(solution)
     return DaySolution(routes, dropped, solution.ObjectiveValue(), seconds, True, costs)
+
+
+def _nothing(m: DayModel, seconds: float) -> DaySolution:
+    """No solution: every visit left out."""
+    return DaySolution([[] for _ in m.starts], list(m.visits), BIG, seconds, False)
 
 
 def _drop_empty_pairs(routes: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
@@ -183,20 +207,28 @@ class _Solver:
 
     def run(
         self,
-        seconds: float,
+        end: Deadline,
         solution_limit: int | None,
         initial: list[list[int]] | None,
         first: str,
         guided: bool,
         locks: list[list[int]] | None = None,
+        min_seconds: float = MIN_SOLVE_S,
     ) -> pywrapcp.Assignment | None:
+        """Search until ``end``: from the ``locks`` chains, else from ``initial``, else
+        from scratch (each try gets only the time the earlier ones left)."""
+
+        def until_end() -> pywrapcp.DefaultRoutingSearchParameters:
+            params.time_limit.FromMilliseconds(max(1, int(max(min_seconds, end.left()) * MS)))
+            return params
+
         params = pywrapcp.DefaultRoutingSearchParameters()
         params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
         if guided:
             params.local_search_metaheuristic = (
                 routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
             )
-        params.time_limit.FromMilliseconds(max(50, int(seconds * 1000)))
+        until_end()
         if solution_limit:
             params.solution_limit = int(solution_limit)
         routing = self.routing
@@ -204,17 +236,17 @@ class _Solver:
         if locks and any(locks):
             chains = [[self.manager.NodeToIndex(x) for x in r] for r in locks]
             if routing.ApplyLocksToAllVehicles(chains, False):
-                found = routing.SolveWithParameters(params)
-                if found is not None:
+                found = routing.SolveWithParameters(until_end())
+                if found is not None or end.left() < min_seconds:
                     return found
         if initial is not None:
             seqs = [[self.manager.NodeToIndex(x) for x in r] for r in initial]
             start = routing.ReadAssignmentFromRoutes(seqs, True)
             if start is not None:
-                found = routing.SolveFromAssignmentWithParameters(start, params)
-                if found is not None:
+                found = routing.SolveFromAssignmentWithParameters(start, until_end())
+                if found is not None or end.left() < min_seconds:
                     return found
-        return routing.SolveWithParameters(params)
+        return routing.SolveWithParameters(until_end())
 
     def vehicle_costs(self, solution: pywrapcp.Assignment) -> list[int]:
         """Arc, fixed and span cost of each vehicle's route in ``solution``."""

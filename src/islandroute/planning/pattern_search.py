@@ -10,28 +10,28 @@ applied at once, so hundreds are tried per second; OR-Tools then re-optimises th
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from islandroute.planning.construct import fits, route_cost
 from islandroute.planning.day import DayLayout, Visit, build_day, events_to_nodes, working
 from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.options import DEFAULT_TUNING
 from islandroute.planning.ortools_adapter import BIG, DayModel
 from islandroute.planning.week import DayResult, Week
 
-EPS = 1e-6
-SEARCH_VISITS = 200  # days with more possible visits than this are searched by estimates
+EPS = 1e-6  # a move must gain more than this (solver cost units)
 
 
-def searchable(inst: Instance) -> bool:
-    """Whether every day's universe (a node for each station that may come) is small
-    enough to search with exact insertions."""
+def searchable(inst: Instance, limit: int = DEFAULT_TUNING.search_visits) -> bool:
+    """Whether every day's universe (a node for each station that may come) holds at
+    most ``limit`` visits, small enough to search with exact insertions."""
     per_day = {d: 0 for d in inst.days}
     for si in inst.stations:
         for d in {d for p in inst.patterns[si] for d in p}:
             per_day[d] += len(inst.units[si])
-    return max(per_day.values(), default=0) <= SEARCH_VISITS
+    return max(per_day.values(), default=0) <= limit
 
 
 @dataclass
@@ -84,7 +84,7 @@ def pattern_search(
     ``kick`` first gives that many neighbouring stations a random other pattern, to leave
     a local optimum.
     """
-    deadline = time.perf_counter() + seconds
+    end = week.deadline.within(seconds)
     inst = week.inst
     movable = [
         si for si in inst.stations if len(inst.patterns[si]) > 1 and len(inst.units[si]) == 1
@@ -110,10 +110,10 @@ def pattern_search(
                 moved += 1
     movable = [si for si in movable if si not in kicked]  # no undoing the kick at once
     improving = True
-    while improving and time.perf_counter() < deadline:
+    while improving and not end.passed():
         improving = False
         for si in rng.permutation(movable).tolist():
-            if time.perf_counter() > deadline:
+            if end.passed():
                 break
             best = search.best_move(si)
             if best is not None:
@@ -123,8 +123,7 @@ def pattern_search(
                 improving = True
     if not moved:
         return None
-    trial = Week(inst, assignment, week.effort)
-    trial.days = dict(week.days)
+    trial = week.fork(assignment)
     for d in touched:
         trial.days[d] = _result(days[d])
     return Searched(trial, touched, moved)
@@ -169,7 +168,7 @@ def _universe(week: Week, movable: list[int], overload: float) -> dict[str, _Day
             if d not in week.assignment[si] and any(d in p for p in inst.patterns[si])
             for u in inst.units[si]
         ]
-        lay = build_day(inst, d, visits, working(inst, d), None)
+        lay = build_day(inst, d, visits, working(inst, d), None, tuning=week.tuning)
         if lay is None or lay.model is None:
             continue
         prev = {v.id: ev for v, ev in week.days[d].events} if d in week.days else {}
@@ -196,46 +195,13 @@ def _universe(week: Week, movable: list[int], overload: float) -> dict[str, _Day
     return out
 
 
-def _route_cost(m: DayModel, k: int, seq: list[int]) -> float:
-    """Arcs, fixed and driving-time cost of vehicle ``k`` on ``seq`` (0 when unused)."""
-    if not seq:
-        return 0.0
-    path = [m.starts[k], *seq, m.ends[k]]
-    c = m.cost[m.vehicle_cost_class[k]]
-    arcs = float(c[path[:-1], path[1:]].sum())
-    drive = float(m.time[path[:-1], path[1:]].sum())
-    return arcs + m.fixed_cost[k] + m.span_cost[k] * drive
-
-
-def _fits(m: DayModel, k: int, seq: list[int]) -> bool:
-    """Whether vehicle ``k`` can drive ``seq`` in time: opening hours, departures, shift."""
-    t = m.vehicle_start[k][0]
-    prev = m.starts[k]
-    for x in seq:
-        step = m.time[prev, x]
-        if step >= BIG:
-            return False
-        t = max(t + step, m.windows[x][0])
-        times = m.allowed_times.get(x)
-        if times is not None:
-            later = [s for s in times if s >= t]
-            if not later:
-                return False
-            t = later[0]
-        if t > m.windows[x][1]:
-            return False
-        prev = x
-    step = m.time[prev, m.ends[k]]
-    return step < BIG and t + step <= m.vehicle_end[k]
-
-
 def _removal(day: _Day, node: int) -> tuple[int, int, float] | None:
     """(vehicle, position, saving) of taking ``node`` out of its route."""
     for k, seq in enumerate(day.routes):
         if node in seq:
             pos = seq.index(node)
             rest = seq[:pos] + seq[pos + 1 :]
-            saving = _route_cost(day.model, k, seq) - _route_cost(day.model, k, rest)
+            saving = route_cost(day.model, k, seq) - route_cost(day.model, k, rest)
             saving += day.over(k, day.loads[k]) - day.over(k, day.loads[k] - day.load_of[node])
             return k, pos, saving
     return None
@@ -269,7 +235,7 @@ def _insertion(day: _Day, node: int, load: int) -> tuple[int, int, float] | None
         for pos in np.argsort(total, kind="stable"):
             if not np.isfinite(total[pos]) or (best is not None and total[pos] >= best[2]):
                 break
-            if _fits(m, k, [*seq[:pos], node, *seq[pos:]]):
+            if fits(m, k, [*seq[:pos], node, *seq[pos:]]):
                 best = (k, int(pos), float(total[pos]))
                 break
     return best

@@ -13,10 +13,7 @@ import math
 import numpy as np
 
 from islandroute.planning.instance import Instance, Pattern
-
-CLUSTER_SIZE = 8
-FLEET_FILL = 0.9  # share of a fleet's capacity the visit-day start plans to fill
-OVERFLOW_WEIGHT = 1e4  # score per parcel over that share
+from islandroute.planning.options import DEFAULT_TUNING, Tuning
 
 
 def fixed_patterns(inst: Instance, pattern: Pattern) -> dict[int, Pattern]:
@@ -28,8 +25,9 @@ def fixed_patterns(inst: Instance, pattern: Pattern) -> dict[int, Pattern]:
     return out
 
 
-def clusters(inst: Instance, seed: int) -> list[list[int]]:
-    """Stations grouped by road zone, big zones split into compact clusters (k-means)."""
+def clusters(inst: Instance, seed: int, size: int = DEFAULT_TUNING.cluster_size) -> list[list[int]]:
+    """Stations grouped by road zone, big zones split into compact clusters (k-means) of
+    about ``size`` stations."""
     t = inst.travel
     by_zone: dict[int, list[int]] = {}
     for si in inst.stations:
@@ -38,7 +36,7 @@ def clusters(inst: Instance, seed: int) -> list[list[int]]:
     out: list[list[int]] = []
     for z in sorted(by_zone):
         members = by_zone[z]
-        k = math.ceil(len(members) / CLUSTER_SIZE)
+        k = math.ceil(len(members) / size)
         if k <= 1:
             out.append(members)
             continue
@@ -74,12 +72,14 @@ def _kmeans(xy: np.ndarray, k: int, rng: np.random.Generator, iters: int = 25) -
     return labels
 
 
-def balanced_patterns(inst: Instance, seed: int, concentrate: bool = False) -> dict[int, Pattern]:
+def balanced_patterns(
+    inst: Instance, seed: int, concentrate: bool = False, tuning: Tuning = DEFAULT_TUNING
+) -> dict[int, Pattern]:
     """Clusters on one pattern each, chosen greedily to balance visits and parcels per day
     and to keep each day's parcels within the fleet that can reach them.
 
     A station's fleet is the set of vehicles able to serve it (an island's own vans, say);
-    a pattern that would load a fleet past ``FLEET_FILL`` of its capacity on some day is
+    a pattern that would load a fleet past ``tuning.fleet_fill`` of its capacity on some day is
     penalised heavily, and a cluster that cannot avoid it is placed station by station.
     With ``concentrate`` the choice instead piles visits onto the days already busiest
     (denser days, shorter drives between stops) as far as the fleets allow.
@@ -89,10 +89,10 @@ def balanced_patterns(inst: Instance, seed: int, concentrate: bool = False) -> d
     parcels = np.zeros(len(days))
     cap = float(np.median([v.capacity for v in inst.vehicles])) if inst.vehicles else 1.0
     fleet_of, capacity = fleets(inst)
-    room = {k: FLEET_FILL * c for k, c in capacity.items()}
+    room = {k: tuning.fleet_fill * c for k, c in capacity.items()}
     fleet_load = {fleet: np.zeros(len(days)) for fleet in room}
     out: dict[int, Pattern] = {}
-    groups = clusters(inst, seed)
+    groups = clusters(inst, seed, tuning.cluster_size)
     weight = {id(g): sum(inst.station(si).parcels + 1 for si in g) for g in groups}
     groups.sort(key=lambda g: -weight[id(g)])
     rng = np.random.default_rng(seed + 1)
@@ -119,7 +119,7 @@ def balanced_patterns(inst: Instance, seed: int, concentrate: bool = False) -> d
             score = float(((visits + dv) ** 2).sum() + (((parcels + dp) / cap) ** 2).sum())
             if concentrate:
                 score = -score
-            score += OVERFLOW_WEIGHT * over + rng.random() * 1e-6
+            score += tuning.overflow_weight * over + rng.random() * 1e-6
             if score < best_score:
                 best, best_score, best_over, best_add = pat, score, over, (dv, dp, dfleet)
         assert best_add is not None
@@ -143,7 +143,7 @@ def balanced_patterns(inst: Instance, seed: int, concentrate: bool = False) -> d
                 fleet_load[k] += add
             for si in part:
                 out[si] = pat
-    return repair_overflow(inst, out, fleet_of, capacity)
+    return repair_overflow(inst, out, fleet_of, capacity, tuning.repair_steps)
 
 
 def fleets(inst: Instance) -> tuple[dict[int, frozenset[int]], dict[frozenset[int], np.ndarray]]:
@@ -165,7 +165,7 @@ def fleets(inst: Instance) -> tuple[dict[int, frozenset[int]], dict[frozenset[in
     return fleet_of, capacity
 
 
-def sweep_patterns(inst: Instance) -> dict[int, Pattern] | None:
+def sweep_patterns(inst: Instance, tuning: Tuning = DEFAULT_TUNING) -> dict[int, Pattern] | None:
     """For stations visited once in the horizon: sectors around the depots by angle, one
     day after another, each day filled up to its fleet's capacity (the classic sweep).
     None when some station is visited more than once (the sweep does not apply)."""
@@ -195,7 +195,7 @@ def sweep_patterns(inst: Instance) -> dict[int, Pattern] | None:
         cursor = pick
         load[pick] += need
         out[si] = (days[pick],)
-    return repair_overflow(inst, out, *fleets(inst))
+    return repair_overflow(inst, out, *fleets(inst), tuning.repair_steps)
 
 
 def _parcels_by_day(inst: Instance, si: int, pat: Pattern) -> np.ndarray:
@@ -211,7 +211,7 @@ def repair_overflow(
     assignment: dict[int, Pattern],
     fleet_of: dict[int, frozenset[int]],
     capacity: dict[frozenset[int], np.ndarray],
-    max_steps: int = 2000,
+    max_steps: int = DEFAULT_TUNING.repair_steps,
 ) -> dict[int, Pattern]:
     """Move or swap stations' patterns until no fleet carries more parcels on a day than
     it can hold (bin packing when a day has one vehicle), or no move helps."""

@@ -1,121 +1,164 @@
-"""``plan_week``: a whole week's plan, joint or separate, within a time limit."""
+"""``plan_week``: a whole week's plan, joint or separate, within a time limit.
+
+Every argument is checked before any work (:class:`~islandroute.planning.options.
+PlanOptions`), and so is what the planner does not plan yet (:mod:`~islandroute.
+planning.scope`). One deadline then rules every stage: the time limit less what timing
+the routes and KPIs will take. The first routes of each day are always made (greedily
+if OR-Tools finds none in time); other starts, the visit-day search and the final
+searches run only while time is left, and stop early once they make no progress.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from typing import Literal
+from typing import Any
 
 from islandroute.errors import InfeasibleError, Problem
 from islandroute.model.network import Network, Vehicle
-from islandroute.model.plan import Plan, Route
+from islandroute.model.plan import Plan, Route, Unserved
 from islandroute.network.reach import Reach, diagnose
+from islandroute.planning.clock import Deadline
 from islandroute.planning.costing import breakdown, kpis
 from islandroute.planning.day import COST_SCALE
 from islandroute.planning.improve import improve
-from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.instance import Instance, Pair, Pattern, Unit
+from islandroute.planning.options import PLAN_DEFAULTS, DaysMethod, Mode, PlanOptions
+from islandroute.planning.parallel import solve_parallel
 from islandroute.planning.pattern_search import searchable
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns, sweep_patterns
-from islandroute.planning.week import DayResult, Week
+from islandroute.planning.scope import refuse_unplanned
+from islandroute.planning.week import Week
 
 Progress = Callable[[str], None]
-# shares of an optimized plan's time: first routes of every day, then (at the end) longer
-# searches of each day; the rest goes to visit days. Small weeks, searched by exact moves,
-# spend more on visit days; big ones need more for their first routes.
-SHARES = {"searched": (0.2, 0.2), "estimated": (0.4, 0.3)}
-FIXED_START_STATIONS = 600  # the usual pattern is a start too, up to this many stations
-START_DAY_SECONDS = 0.25  # a start is only tried with at least this much routing a day
+Clock = dict[str, float]
+STOP_TIME = "time_limit"  # the time ran out while the search still had work
+STOP_STALLED = "no_progress"  # the searches stopped improving before the time ran out
+STOP_SETTLED = "settled"  # every day so small that its search had nothing left to try
+STOP_EMPTY = "nothing_to_plan"  # no station had parcels to plan
+DIAGNOSED_RULES = ("reach", "open", "min_visits", "demand")  # rules of reach.diagnose
+ROUTE_RULE = "route"  # a visit no route could take
 
 
 def plan_week(
     net: Network,
-    mode: Literal["joint", "separate"] = "joint",
+    mode: Mode = PLAN_DEFAULTS.mode,
     *,
-    time_limit: float = 60.0,
-    seed: int = 0,
-    days: Literal["optimized", "balanced", "fixed"] = "optimized",
-    fixed: tuple[str, ...] = ("mon", "wed", "fri"),
-    carriers: tuple[str, ...] | None = None,
-    effort: int = 20,
+    time_limit: float = PLAN_DEFAULTS.time_limit,
+    seed: int = PLAN_DEFAULTS.seed,
+    days: DaysMethod = PLAN_DEFAULTS.days,
+    fixed: tuple[str, ...] = PLAN_DEFAULTS.fixed,
+    carriers: tuple[str, ...] | None = PLAN_DEFAULTS.carriers,
+    effort: int = PLAN_DEFAULTS.effort,
     progress: Progress | None = None,
     reach: Reach | None = None,
-    workers: int = 1,
+    workers: int = PLAN_DEFAULTS.workers,
+    allow_unserved: bool = PLAN_DEFAULTS.allow_unserved,
+    options: PlanOptions | None = None,
 ) -> Plan:
     """Plan the week: visit days for every station and each day's routes.
 
-    Parameters
-    ----------
-    mode
-        ``"joint"`` pools every carrier's parcels and vehicles; ``"separate"`` plans
-        each carrier alone with its own vehicles.
-    time_limit
-        Seconds for the whole plan, shared by carriers and days (a first solution of a
-        day may run a few seconds past its share).
-    days
-        ``"optimized"``: the cheapest after routing of several starts (spread, piled,
-        swept, ``fixed``), then pattern changes by exact insertion search (or by
-        estimates, for big weeks); ``"balanced"``: the spread start only; ``"fixed"``:
-        ``fixed`` for every station that allows it.
-    carriers
-        Plan only these carriers (a coalition); default all.
-    effort
-        Local-search moves per visit and day before the solver stops on its own (makes
-        runs reproducible when it binds before the time limit).
-    workers
-        Optimized days only: run that many independent searches (seeds ``seed``,
-        ``seed + 1``, ...) in parallel processes and keep the cheapest week; worth it on
-        a machine with that many idle cores.
+    The keywords are the fields of :class:`~islandroute.planning.options.PlanOptions`
+    (see there for each); ``options`` gives them at once, and a keyword given with a
+    value other than its default replaces the option's field. Every value is checked
+    before any planning: a bad one raises :class:`~islandroute.errors.OptionsError`
+    naming it (``plan_week: carriers: unknown carrier 'zzz'``).
 
-    Raises :class:`InfeasibleError` naming stations and rules when the request cannot
-    be met; never drops a station silently.
+    The plan returns within ``time_limit + max(1 s, 5 %)``; ``plan.stats["stopped"]``
+    says whether the time ran out (``"time_limit"``) or the searches stopped improving
+    first (``"no_progress"``).
+
+    Raises :class:`~islandroute.errors.NetworkError` for station fields not planned yet
+    (``pickup_to``, ``pickup_by``, ``cold``) and
+    :class:`~islandroute.errors.InfeasibleError` naming stations and rules when the
+    request cannot be met; never drops a station silently. With ``allow_unserved`` it
+    returns the best plan it can instead, every (station, carrier) it cannot serve
+    listed in ``plan.unserved`` and given no deliveries at all.
     """
     t0 = time.perf_counter()
-    deadline = t0 + time_limit
-    say = progress or (lambda _msg: None)
-    carriers = tuple(c for c in net.carrier_ids if carriers is None or c in carriers)
+    given = {
+        "mode": mode,
+        "time_limit": time_limit,
+        "seed": seed,
+        "days": days,
+        "fixed": fixed,
+        "carriers": carriers,
+        "effort": effort,
+        "workers": workers,
+        "allow_unserved": allow_unserved,
+    }
+    opts = _resolve_options(options, given)
+    opts.check_for(net.carrier_ids, net.days)
+    refuse_unplanned(net)
+    return _plan(net, opts, progress or (lambda _msg: None), reach, t0)
+
+
+def _resolve_options(options: PlanOptions | None, given: dict[str, Any]) -> PlanOptions:
+    """``options`` (default: the defaults) with the keywords that differ from their
+    defaults put in; every value checked."""
+    if options is None:
+        return PlanOptions.of(**given)
+    changed = {k: v for k, v in given.items() if not _same(v, getattr(PLAN_DEFAULTS, k))}
+    return options.replace(**changed) if changed else options
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether a keyword was left at its default (lists and tuples alike)."""
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return tuple(a) == tuple(b)
+    return type(a) is type(b) and a == b
+
+
+def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t0: float) -> Plan:
+    """The week of checked options, from the reach diagnosis to the KPIs."""
+    tune = opts.tuning
+    carriers = tuple(c for c in net.carrier_ids if opts.carriers is None or c in opts.carriers)
     reach = reach or Reach(net)
     t_net = time.perf_counter()
-    problems = diagnose(net, reach, mode, list(carriers))
-    if problems:
-        raise InfeasibleError(problems)
-
-    if mode == "joint":
-        groups: list[tuple[tuple[str, ...], list[Vehicle]]] = [(carriers, list(net.vehicles))]
-    else:
-        groups = [((c,), [v for v in net.vehicles if v.carrier == c]) for c in carriers]
-    insts = [Instance(net, reach, cs, vs, mode) for cs, vs in groups]
-    insts = [i for i in insts if i.stations]
-    clock = {"travel_s": t_net - t0, "reach_s": time.perf_counter() - t_net}
+    left_out, unserved = _diagnosis(net, reach, opts.mode, carriers, opts.allow_unserved)
+    insts = [
+        i
+        for i in (
+            Instance(net, reach, cs, vs, opts.mode, left_out=left_out)
+            for cs, vs in _groups(net, opts.mode, carriers)
+        )
+        if i.stations
+    ]
+    clock: Clock = {"travel_s": t_net - t0, "reach_s": time.perf_counter() - t_net}
+    visits = sum(i.weekly_visits() for i in insts)
+    search_end = Deadline(t0 + opts.time_limit - tune.finish_seconds(visits))
     weight = [len(i.stations) for i in insts]
     routes: list[Route] = []
     visit_days: dict[str, tuple[str, ...]] = {}
-    stats: dict[str, float | int | str] = {"seed": seed, "days": days}
+    stops: list[str] = []
     for n, inst in enumerate(insts):
-        left = deadline - time.perf_counter()
-        budget = max(0.5, left * weight[n] / max(1, sum(weight[n:])))
-        label = "+".join(inst.carriers) if mode == "separate" else "joint"
-        say(
-            f"[{label}] {len(inst.stations)} stations, {len(inst.vehicles)} vehicles, {budget:.0f}s"
-        )
-        if workers > 1 and days == "optimized":
-            week = _solve_parallel(inst, fixed, seed, effort, budget, workers, say, label, clock)
+        share = max(0.0, search_end.left()) * weight[n] / max(1, sum(weight[n:]))
+        target = search_end.within(share)
+        label = "+".join(inst.carriers) if opts.mode == "separate" else "joint"
+        say(f"[{label}] {len(inst.stations)} stations, {len(inst.vehicles)} vehicles, {share:.0f}s")
+        if opts.workers > 1 and opts.days == "optimized":
+            week, stopped = solve_parallel(
+                inst, opts, target, search_end, say, label, clock, _solve_instance
+            )
         else:
-            week = _solve_instance(inst, days, fixed, seed, effort, budget, say, label, clock)
+            week, stopped = _solve_instance(
+                inst, opts, opts.seed, target, search_end, say, label, clock
+            )
+        stops.append(stopped)
+        t_done = time.perf_counter()
+        gone = _settle_dropped(week, opts.allow_unserved)
+        unserved += gone
         routes += week.routes()
-        for si in inst.stations:
-            node = net.stations[si].node
-            key = node if mode == "joint" else f"{node}/{inst.carriers[0]}"
-            visit_days[key] = week.assignment[si]
+        visit_days.update(_visit_days(net, inst, week, opts.mode, gone))
+        clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_done
+    t_kpis = time.perf_counter()
     order = {d: i for i, d in enumerate(net.days)}
     routes.sort(key=lambda r: (order[r.day], r.vehicle))
-    stats["seconds"] = round(time.perf_counter() - t0, 3)
-    stats.update({k: round(v, 3) for k, v in clock.items()})
-    return Plan(
+    stats: dict[str, Any] = {"seed": opts.seed, "days": opts.days}
+    stats["stopped"] = _why_stopped(stops)
+    plan = Plan(
         network=net.name,
-        mode=mode,
+        mode=opts.mode,
         days=net.days,
         routes=tuple(routes),
         totals=kpis(net, routes),
@@ -123,93 +166,186 @@ def plan_week(
         by_island=breakdown(net, routes, "island"),
         visit_days=visit_days,
         stats=stats,
+        unserved=tuple(sorted(unserved, key=lambda u: (u.station, u.carrier))),
     )
+    clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_kpis
+    plan.stats["seconds"] = round(time.perf_counter() - t0, 3)
+    plan.stats.update({k: round(v, 3) for k, v in clock.items()})
+    return plan
 
 
-@dataclass(frozen=True)
-class _Job:
-    """What a forked search needs besides its seed (read from the parent's memory)."""
-
-    inst: Instance
-    fixed: tuple[str, ...]
-    effort: int
-    budget: float
-    label: str
+def _groups(
+    net: Network, mode: str, carriers: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], list[Vehicle]]]:
+    """The carriers and fleet of each instance: all together, or one per carrier."""
+    if mode == "joint":
+        return [(carriers, list(net.vehicles))]
+    return [((c,), [v for v in net.vehicles if v.carrier == c]) for c in carriers]
 
 
-_JOB: list[_Job] = []  # set around a parallel run, so that workers need nothing pickled
+def _why_stopped(stops: list[str]) -> str:
+    """One reason for the whole plan: the time ran out for some instance, or none had
+    anything left to plan, or they all stopped improving."""
+    if not stops:
+        return STOP_EMPTY
+    if STOP_TIME in stops:
+        return STOP_TIME
+    return STOP_SETTLED if set(stops) == {STOP_SETTLED} else STOP_STALLED
 
 
-def _solve_parallel(
-    inst: Instance,
-    fixed: tuple[str, ...],
-    seed: int,
-    effort: int,
-    budget: float,
-    workers: int,
-    say: Progress,
-    label: str,
-    clock: dict[str, float],
-) -> Week:
-    """Independent optimized searches from seeds ``seed, seed + 1, ...`` in forked
-    processes; the week that leaves least out at least cost wins."""
-    _JOB[:] = [_Job(inst, fixed, effort, budget - 0.5, label)]
-    say(f"[{label}] {workers} searches in parallel")
-    ctx = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            results = list(pool.map(_solve_forked, [seed + w for w in range(workers)]))
-    finally:
-        _JOB.clear()
-    done = []
-    for n, (assignment, days_, problems, times) in enumerate(results):
-        if problems:
-            say(f"[{label}] search {n} (seed {seed + n}): {len(problems)} problems")
+# ---- what cannot be served -------------------------------------------------------------
+
+
+def _diagnosis(
+    net: Network, reach: Reach, mode: str, carriers: tuple[str, ...], allow: bool
+) -> tuple[frozenset[Pair], list[Unserved]]:
+    """(station, carrier) pairs the reach diagnosis rules out, as a partial plan's
+    unserved parcels; an :class:`InfeasibleError` naming them without ``allow``."""
+    problems = diagnose(net, reach, mode, list(carriers))
+    if not problems:
+        return frozenset(), []
+    if not allow:
+        raise InfeasibleError(problems)
+    found: dict[Pair, Problem] = {}
+    batches = [(c, [c]) for c in carriers] if mode == "separate" else [(None, list(carriers))]
+    for only, members in batches:
+        batch = problems if only is None else diagnose(net, reach, mode, members)
+        for pair, problem in _pairs_of(net, batch, members):
+            found.setdefault(pair, problem)
+    unserved = [_unserved(net, pair, p.field.split(".")[0], p.message) for pair, p in found.items()]
+    return frozenset(found), unserved
+
+
+def _pairs_of(
+    net: Network, problems: list[Problem], carriers: list[str]
+) -> list[tuple[Pair, Problem]]:
+    """The (station, carrier) pairs each station problem stands for: the carrier its
+    field names (``demand.ems``), else every planned carrier with parcels there."""
+    by_obj = {f"station {s.node!r}": s for s in net.stations}
+    out = []
+    for p in problems:
+        st = by_obj.get(p.obj)
+        if st is None:
             continue
-        week = Week(inst, assignment, effort)
-        week.days = days_
-        say(f"[{label}] search {n} (seed {seed + n}): cost {week.objective() / COST_SCALE:,.0f}")
-        done.append((week.objective(), n, week, times))
-    if not done:
-        raise InfeasibleError(results[0][2])
-    _, _, best, times = min(done, key=lambda x: (x[0], x[1]))
-    for key, dt in times.items():  # the winner's stages
-        clock[key] = clock.get(key, 0.0) + dt
-    return best
+        named = p.field.split(".", 1)[1] if p.field.startswith("demand.") else None
+        owed = [c for c in carriers if st.demand.get(c, 0) + st.pickup.get(c, 0) > 0]
+        for c in [named] if named in carriers else owed:
+            out.append(((st.node, c), p))
+    return out
 
 
-def _solve_forked(
+def _unserved(net: Network, pair: Pair, rule: str, message: str) -> Unserved:
+    """The declaration of one pair: its weekly parcels, the rule and why."""
+    node, carrier = pair
+    parcels = net.station_by_node[node].demand.get(carrier, 0)
+    return Unserved(station=node, carrier=carrier, parcels=parcels, rule=rule, message=message)
+
+
+def _settle_dropped(week: Week, allow: bool) -> list[Unserved]:
+    """Visits no route took: an :class:`InfeasibleError`, or (``allow``) their units
+    taken out of every day and declared unserved."""
+    if not allow:
+        week.raise_if_dropped()
+        return []
+    problems = week.dropped_problems()
+    units: set[Unit] = {v.unit for v, _ in problems}
+    week.leave_out(units)
+    found: dict[Pair, Unserved] = {}
+    for v, p in problems:
+        for c in v.unit.carriers:
+            pair = (v.unit.node, c)
+            found.setdefault(pair, _unserved(week.inst.net, pair, ROUTE_RULE, p.message))
+    return list(found.values())
+
+
+def _visit_days(
+    net: Network, inst: Instance, week: Week, mode: str, gone: list[Unserved]
+) -> dict[str, tuple[str, ...]]:
+    """Each served station's visit days (per carrier in separate mode)."""
+    out: dict[str, tuple[str, ...]] = {}
+    left = {(u.station, u.carrier) for u in gone}
+    for si in inst.stations:
+        node = net.stations[si].node
+        owed = [u for u in inst.units[si] if not all((node, c) in left for c in u.carriers)]
+        if owed:
+            key = node if mode == "joint" else f"{node}/{inst.carriers[0]}"
+            out[key] = week.assignment[si]
+    return out
+
+
+# ---- one instance ----------------------------------------------------------------------
+
+
+def _starts(
+    inst: Instance, opts: PlanOptions, seed: int
+) -> list[tuple[str, Callable[[], dict[int, Pattern]]]]:
+    """Visit-day starts to route, cheapest to make first (each made only when tried)."""
+    tune = opts.tuning
+    if opts.days == "fixed":
+        return [("fixed", lambda: fixed_patterns(inst, opts.fixed))]
+    if opts.days == "balanced":
+        return [("balanced", lambda: balanced_patterns(inst, seed, tuning=tune))]
+    starts: list[tuple[str, Callable[[], dict[int, Pattern]]]] = [
+        ("spread", lambda: balanced_patterns(inst, seed, tuning=tune)),
+        ("piled", lambda: balanced_patterns(inst, seed, concentrate=True, tuning=tune)),
+    ]
+    if all(len(p) == 1 for si in inst.stations for p in inst.patterns[si]):
+        # visited once a horizon: sectors by angle are a natural start
+        starts.append(("swept", lambda: sweep_patterns(inst, tune) or {}))
+    usual = sum(opts.fixed in inst.patterns[si] for si in inst.stations)
+    if len(inst.stations) <= tune.fixed_start_stations and 2 * usual >= len(inst.stations):
+        # the usual timetable is a start too (on weeks small enough for four starts)
+        starts.append(("fixed", lambda: fixed_patterns(inst, opts.fixed)))
+    return starts
+
+
+def _first_week(
+    inst: Instance,
+    opts: PlanOptions,
     seed: int,
-) -> tuple[dict[int, Pattern], dict[str, DayResult], list[Problem], dict[str, float]]:
-    """One search in a forked worker: its week's days, or the problems that stopped it."""
-    job = _JOB[0]
-    clock: dict[str, float] = {}
-    try:
-        week = _solve_instance(
-            job.inst,
-            "optimized",
-            job.fixed,
-            seed,
-            job.effort,
-            job.budget,
-            lambda _m: None,
-            job.label,
-            clock,
+    routing_end: Deadline,
+    hard: Deadline,
+    say: Progress,
+    clock: Clock,
+) -> Week:
+    """The cheapest of the starts after routing every day (the first start always; the
+    others while the routing time lasts, one as long as the last took)."""
+    tune = opts.tuning
+    starts = _starts(inst, opts, seed)
+    per_day = tune.start_day_seconds * len(inst.days)
+    starts = starts[: max(1, int(max(0.0, routing_end.left()) / per_day))]
+    week: Week | None = None
+    took = 0.0
+    for n, (kind, make) in enumerate(starts):
+        if week is not None and routing_end.left() < took:
+            break
+        t = time.perf_counter()
+        assignment = make()
+        clock["visit_days_s"] = clock.get("visit_days_s", 0.0) + time.perf_counter() - t
+        trial = Week(inst, assignment, opts.effort, tuning=tune, deadline=hard)
+        trial.solve_all(max(0.0, routing_end.left()) / (len(starts) - n), progress=say)
+        took = time.perf_counter() - t
+        say(
+            f"start {kind}: {len(trial.dropped())} left out, "
+            f"cost {trial.objective() / COST_SCALE:,.0f}"
         )
-    except InfeasibleError as exc:
-        return {}, {}, list(exc.problems), clock
-    return week.assignment, week.days, [], clock
+        if week is None or (len(trial.dropped()), trial.objective()) < (
+            len(week.dropped()),
+            week.objective(),
+        ):
+            week = trial
+    assert week is not None
+    return week
 
 
-def _move_dropped(week: Week, deadline: float, say: Progress, label: str) -> Week:
+def _move_dropped(week: Week, end: Deadline, say: Progress) -> Week:
     """Give stations whose visit no route could take another allowed pattern, the one
     whose days carry the fewest visits, and re-solve the days that change."""
-    inst = week.inst
+    inst, tune = week.inst, week.tuning
     tried: set[tuple[int, Pattern]] = set()
-    while week.dropped() and time.perf_counter() < deadline - 0.5:
+    while week.dropped() and end.left() > tune.moved_least_s:
         load = week.load_per_day()
-        trial = Week(inst, week.assignment, week.effort)
-        trial.days = dict(week.days)
+        trial = week.fork()
         touched: set[str] = set()
         for day, visit in week.dropped():
             si = visit.unit.station
@@ -222,9 +358,9 @@ def _move_dropped(week: Week, deadline: float, say: Progress, label: str) -> Wee
             trial.assignment[si] = best
         if not touched:
             break
-        trial.resolve(touched, (deadline - time.perf_counter()) / 2, least=0.3)
+        trial.resolve(touched, end.left() / 2, least=tune.moved_least_s)
         say(
-            f"[{label}] moved left-out stations: {len(week.dropped())} -> "
+            f"moved left-out stations: {len(week.dropped())} -> "
             f"{len(trial.dropped())} visits left out"
         )
         if len(trial.dropped()) <= len(week.dropped()):
@@ -232,86 +368,100 @@ def _move_dropped(week: Week, deadline: float, say: Progress, label: str) -> Wee
     return week
 
 
+def _repair(week: Week, improve_end: Deadline, hard: Deadline, say: Progress) -> Week:
+    """Visits the first routes left out: their days longer, their stations on other
+    patterns, then last tries (the week as one model, each short day afresh)."""
+    tune = week.tuning
+    if week.dropped():  # a hurried start: its days with visits left out get longer
+        left = max(0.0, improve_end.left()) * tune.hurried_share
+        week.resolve({d for d, _ in week.dropped()}, left, least=tune.hurried_least_s)
+    week = _move_dropped(week, improve_end, say)
+    if week.dropped() and not hard.passed():
+        if week.mergeable():
+            seconds = max(tune.fresh_least_s, hard.left() * tune.last_try_share)
+            week.solve_together(seconds, scale=tune.last_merged_scale)
+        left = hard.left() * tune.last_try_share
+        week.resolve({d for d, _ in week.dropped()}, left, warm=False, least=tune.fresh_least_s)
+        say(f"last tries: {len(week.dropped())} visits left out")
+    return week
+
+
+def _polish(week: Week, end: Deadline, optimized: bool, say: Progress) -> bool:
+    """Longer searches with the time left: the week as one model (small optimized weeks
+    with once-a-horizon stations), then each day, each pass longer than the last;
+    whether they stopped for want of progress (else for want of time)."""
+    tune = week.tuning
+    if week.settled():
+        return True
+    if week.dropped() or end.left() <= tune.polish_min_s:
+        return False
+    if optimized and week.mergeable():
+
+        def together(seconds: float, scale: float) -> bool:
+            return week.solve_together(seconds, scale=scale)
+
+        if not _passes(together, end, tune.merged_polish_scale, tune):
+            return False
+    stalled = _passes(week.polish, end, tune.polish_scale_last, tune)
+    say(f"final searches: cost {week.objective() / COST_SCALE:,.0f}")
+    return stalled
+
+
+def _passes(
+    search: Callable[[float, float], bool], end: Deadline, last_scale: float, tune: Any
+) -> bool:
+    """Search passes of growing scale until ``end``; True when they stopped because
+    ``tune.polish_stall_passes`` passes in a row (or the largest) improved nothing."""
+    scale, idle = tune.polish_scale_first, 0
+    while end.left() > tune.polish_min_s:
+        if scale > last_scale or idle >= tune.polish_stall_passes:
+            return True
+        idle = 0 if search(end.left(), scale) else idle + 1
+        scale *= tune.polish_growth
+    return False
+
+
 def _solve_instance(
     inst: Instance,
-    days: str,
-    fixed: tuple[str, ...],
+    opts: PlanOptions,
     seed: int,
-    effort: int,
-    budget: float,
+    target: Deadline,
+    hard: Deadline,
     say: Progress,
     label: str,
-    clock: dict[str, float],
-) -> Week:
+    clock: Clock,
+) -> tuple[Week, str]:
     """Visit days, then every day's routes, then (optimized) pattern changes, then longer
-    searches of each day (or of the week as one model) with whatever time is left."""
+    searches with whatever time is left before ``target``; ``hard`` ends every search.
+    Returns the week (visits no route took still in it) and why it stopped."""
+
+    def tell(message: str) -> None:
+        say(f"[{label}] {message}")
+
+    tune = opts.tuning
     start_at = time.perf_counter()
-    starts: list[tuple[str, Week]]
-    if days == "fixed":
-        starts = [(days, Week(inst, fixed_patterns(inst, fixed), effort))]
-    elif days == "balanced":
-        starts = [(days, Week(inst, balanced_patterns(inst, seed), effort))]
-    else:  # spread out and piled up: which is cheaper depends on the fleet
-        starts = [
-            ("spread", Week(inst, balanced_patterns(inst, seed), effort)),
-            ("piled", Week(inst, balanced_patterns(inst, seed, concentrate=True), effort)),
-        ]
-        swept = sweep_patterns(inst)
-        if swept is not None:  # visited once a horizon: sectors by angle are a natural start
-            starts.append(("swept", Week(inst, swept, effort)))
-        usual = sum(fixed in inst.patterns[si] for si in inst.stations)
-        if len(inst.stations) <= FIXED_START_STATIONS and 2 * usual >= len(inst.stations):
-            # the usual timetable is a start too (on weeks small enough for four starts)
-            starts.append(("fixed", Week(inst, fixed_patterns(inst, fixed), effort)))
+    days_before = clock.get("visit_days_s", 0.0)
+    budget = max(0.0, target.left())
+    optimized = opts.days == "optimized"
+    routing_share, polish_share = tune.shares(searchable(inst, tune.search_visits))
+    routing_end = target.within(budget * routing_share) if optimized else target
+    improve_end = target.within(budget * (1 - polish_share))
+    week = _first_week(inst, opts, seed, routing_end, hard, tell, clock)
     t1 = time.perf_counter()
-    routing_share, polish_share = SHARES["searched" if searchable(inst) else "estimated"]
-    first = budget * (routing_share if days == "optimized" else 1.0)
-    starts = starts[: max(1, int(first / (START_DAY_SECONDS * len(inst.days))))]  # as time allows
-    week: Week | None = None
-    for kind, trial in starts:
-        trial.solve_all(first / len(starts), progress=lambda m: say(f"[{label}] {m}"))
-        say(
-            f"[{label}] start {kind}: {len(trial.dropped())} left out, "
-            f"cost {trial.objective() / COST_SCALE:,.0f}"
-        )
-        if week is None or (len(trial.dropped()), trial.objective()) < (
-            len(week.dropped()),
-            week.objective(),
-        ):
-            week = trial
-    assert week is not None
-    if week.dropped():  # a hurried start: its days with visits left out get longer
-        left = start_at + budget * (1 - polish_share) - time.perf_counter()
-        week.resolve({d for d, _ in week.dropped()}, left / 3, least=0.5)
-    week = _move_dropped(week, start_at + budget * (1 - polish_share), say, label)
-    if week.dropped():  # last tries: the week as one model, then each short day afresh
-        end = start_at + budget
-        if week.mergeable():
-            week.solve_together(max(1.0, (end - time.perf_counter()) / 2), scale=100)
-        left = (end - time.perf_counter()) / 2
-        week.resolve({d for d, _ in week.dropped()}, left, warm=False, least=1.0)
-        say(f"[{label}] last tries: {len(week.dropped())} visits left out")
+    week = _repair(week, improve_end, hard, tell)
     t2 = time.perf_counter()
-    if days == "optimized":
-        left = budget * (1 - polish_share) - (t2 - start_at)
-        week = improve(week, seconds=left, seed=seed, say=lambda m: say(f"[{label}] {m}"))
+    if optimized and not week.dropped():
+        week = improve(week, seconds=max(0.0, improve_end.left()), seed=seed, say=tell).week
     t3 = time.perf_counter()
-    left = budget - (t3 - start_at)
-    if left > 1.0 and not week.dropped():
-        end = t3 + left - 0.5
-        if days == "optimized" and week.mergeable():  # one long search of the whole week
-            week.solve_together(end - time.perf_counter(), scale=10_000)
-        scale = 10
-        while end - time.perf_counter() > 1.0 and scale <= 10_000:  # longer searches each pass
-            week.polish(end - time.perf_counter(), scale=scale)
-            scale *= 4
+    stalled = _polish(week, target.sooner(hard), optimized, tell)
     t4 = time.perf_counter()
     for key, dt in (
-        ("visit_days_s", t1 - start_at),
-        ("routing_s", t2 - t1),
+        ("routing_s", t1 - start_at - clock.get("visit_days_s", 0.0) + days_before),
+        ("repair_s", t2 - t1),
         ("improve_s", t3 - t2),
         ("polish_s", t4 - t3),
     ):
         clock[key] = clock.get(key, 0.0) + dt
-    week.raise_if_dropped()
-    return week
+    if hard.passed() or not stalled:
+        return week, STOP_TIME
+    return week, STOP_SETTLED if week.settled() else STOP_STALLED

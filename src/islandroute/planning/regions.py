@@ -14,14 +14,15 @@ import numpy as np
 
 from islandroute.planning.day import Visit
 from islandroute.planning.instance import Instance
+from islandroute.planning.options import DEFAULT_TUNING, Tuning
 
-REGION_VISITS = 60  # days with fewer visits stay whole
-SWEEP_VISITS = 120  # a depot group with more visits is cut into sectors
-NEAR_MINUTES = 20.0  # depots this close by road form one group
+REGION_VISITS = DEFAULT_TUNING.region_visits  # the default (Tuning.region_visits)
 
 
-def depot_groups(inst: Instance, rows: list[int]) -> list[list[int]]:
-    """Vehicle rows grouped by depot, depots within ``NEAR_MINUTES`` of each other joined."""
+def depot_groups(
+    inst: Instance, rows: list[int], near_minutes: float = DEFAULT_TUNING.near_minutes
+) -> list[list[int]]:
+    """Vehicle rows grouped by depot, depots within ``near_minutes`` of each other joined."""
     t = inst.travel
     depots = sorted({inst.vehicles[k].depot for k in rows})
     parent = {d: d for d in depots}
@@ -33,7 +34,7 @@ def depot_groups(inst: Instance, rows: list[int]) -> list[list[int]]:
 
     for i, a in enumerate(depots):
         for b in depots[i + 1 :]:
-            near = t.road_minutes(a, b) <= NEAR_MINUTES and t.road_minutes(b, a) <= NEAR_MINUTES
+            near = t.road_minutes(a, b) <= near_minutes and t.road_minutes(b, a) <= near_minutes
             if near:
                 parent[find(b)] = find(a)
     groups: dict[str, list[int]] = {}
@@ -43,15 +44,19 @@ def depot_groups(inst: Instance, rows: list[int]) -> list[list[int]]:
 
 
 def regions(
-    inst: Instance, day: str, visits: list[Visit], rows: list[int]
+    inst: Instance,
+    day: str,
+    visits: list[Visit],
+    rows: list[int],
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> list[tuple[list[Visit], list[int]]]:
     """(visits, vehicle rows) per region; the whole day when it is small."""
-    if len(visits) <= REGION_VISITS:
+    if len(visits) <= tuning.region_visits:
         return [(visits, rows)]
     di = inst.days.index(day)
-    groups = depot_groups(inst, rows)
+    groups = depot_groups(inst, rows, tuning.near_minutes)
     if len(groups) <= 1:
-        return _sweep(inst, visits, rows)
+        return _sweep(inst, visits, rows, tuning)
     # minutes from each group's depots to each visit (inf where no vehicle of it can serve)
     far = np.full((len(visits), len(groups)), np.inf)
     for g, members in enumerate(groups):
@@ -62,7 +67,8 @@ def regions(
             for j, v in enumerate(visits):
                 if inst.servable[k, di, v.unit.station]:
                     far[j, g] = min(far[j, g], acc.arrive[v.unit.station] - acc.ready)
-    room = np.array([0.85 * sum(inst.vehicles[k].capacity for k in m) for m in groups])
+    fill = tuning.region_fill
+    room = np.array([fill * sum(inst.vehicles[k].capacity for k in m) for m in groups])
     load = np.zeros(len(groups))
     choice = np.full(len(visits), -1)
     order = np.argsort(np.sort(far, axis=1)[:, 1] - far.min(axis=1))[::-1]
@@ -82,18 +88,18 @@ def regions(
     for g, members in enumerate(groups):
         mine = [v for j, v in enumerate(visits) if choice[j] == g]
         if mine:
-            out += _sweep(inst, mine, members)
+            out += _sweep(inst, mine, members, tuning)
     return out
 
 
 def _sweep(
-    inst: Instance, visits: list[Visit], rows: list[int]
+    inst: Instance, visits: list[Visit], rows: list[int], tuning: Tuning
 ) -> list[tuple[list[Visit], list[int]]]:
     """A region too big for one model, cut into sectors around its depots by angle, each
     with a share of the vans in proportion to its parcels (at least one)."""
-    if len(visits) <= SWEEP_VISITS or len(rows) < 2:
+    if len(visits) <= tuning.sweep_visits or len(rows) < 2:
         return [(visits, rows)]
-    k = math.ceil(len(visits) / REGION_VISITS)
+    k = math.ceil(len(visits) / tuning.region_visits)
     if k <= 1:
         return [(visits, rows)]
     k = min(k, len(rows))

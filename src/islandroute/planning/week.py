@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from islandroute.errors import InfeasibleError, Problem
 from islandroute.model.network import Ferry, Vehicle
 from islandroute.model.plan import Route
+from islandroute.planning.clock import NEVER, Deadline
+from islandroute.planning.construct import construct
 from islandroute.planning.day import (
     Visit,
     build_day,
@@ -17,15 +19,13 @@ from islandroute.planning.day import (
     route_events,
     working,
 )
-from islandroute.planning.instance import Instance, Pattern
+from islandroute.planning.instance import Instance, Pattern, Unit
 from islandroute.planning.merged import merge
-from islandroute.planning.ortools_adapter import solve_day
+from islandroute.planning.options import DEFAULT_TUNING, Tuning
+from islandroute.planning.ortools_adapter import DayModel, DaySolution, solve_day
 from islandroute.planning.regions import regions
 from islandroute.planning.schedule import build_route
 
-WHOLE_DAY_VISITS = 240  # bigger models are too slow to rebuild for retries and fallbacks
-MERGED_VISITS = 400  # weeks up to this many visits may be routed as one model
-RETRY_STRATEGIES = ("LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC", "SAVINGS")
 Events = list[tuple[Vehicle, list[Visit | Ferry]]]
 
 
@@ -37,16 +37,43 @@ class DayResult:
     objective: int
     dropped: list[Visit] = field(default_factory=list)
     seconds: float = 0.0
+    settled: bool = False  # small enough that a plain descent left nothing to try
 
 
 class Week:
-    """Solves the days of an instance for an assignment, keeping each day's result."""
+    """Solves the days of an instance for an assignment, keeping each day's result.
 
-    def __init__(self, inst: Instance, assignment: dict[int, Pattern], effort: int) -> None:
+    Every OR-Tools call ends by ``deadline`` (the plan's); a day that gets no solution
+    in time is built greedily (:func:`~islandroute.planning.construct.construct`).
+    """
+
+    def __init__(
+        self,
+        inst: Instance,
+        assignment: dict[int, Pattern],
+        effort: int,
+        *,
+        tuning: Tuning = DEFAULT_TUNING,
+        deadline: Deadline = NEVER,
+    ) -> None:
         self.inst = inst
         self.assignment = dict(assignment)
         self.effort = effort
+        self.tuning = tuning
+        self.deadline = deadline
         self.days: dict[str, DayResult] = {}
+
+    def fork(self, assignment: dict[int, Pattern] | None = None) -> Week:
+        """A trial week: the same settings and days' routes, another assignment."""
+        trial = Week(
+            self.inst,
+            self.assignment if assignment is None else assignment,
+            self.effort,
+            tuning=self.tuning,
+            deadline=self.deadline,
+        )
+        trial.days = dict(self.days)
+        return trial
 
     def load_per_day(self) -> dict[str, int]:
         """Visits per day under the current assignment (to share solver time)."""
@@ -56,21 +83,26 @@ class Week:
                 out[d] += len(self.inst.units[si])
         return out
 
-    def polish(self, seconds: float, scale: float = 10) -> None:
+    def polish(self, seconds: float, scale: float = 10) -> bool:
         """Spend ``seconds`` on longer searches of each day from its current routes,
-        keeping a day's new routes only when they cost less and leave nothing out."""
-        deadline = time.perf_counter() + seconds
+        keeping a day's new routes only when they cost less and leave nothing out;
+        whether some day got cheaper."""
+        end = self.deadline.within(seconds)
         load = self.load_per_day()
-        busy = [d for d in self.inst.days if load[d]]
+        busy = [d for d in self.inst.days if load[d] and not self.days[d].settled]
+        better = False
         for n, day in enumerate(busy):
-            left = deadline - time.perf_counter()
-            if left < 0.3:
+            left = end.left()
+            if left < self.tuning.day_polish_least_s:
                 break
             share = left * load[day] / max(1, sum(load[d] for d in busy[n:]))
             old = self.days[day]
             new = self.solve(day, share, warm=True, scale=scale)
             if new.dropped or new.objective >= old.objective:
                 self.days[day] = old
+            else:
+                better = True
+        return better
 
     def resolve(
         self,
@@ -79,10 +111,12 @@ class Week:
         *,
         warm: bool = True,
         scale: float = 1,
-        least: float = 0.2,
+        least: float | None = None,
     ) -> None:
         """Re-solve ``days`` (from their routes when ``warm``), sharing ``seconds`` by
-        their visits; each day gets at least ``least`` seconds."""
+        their visits; each day gets at least ``least`` seconds (default
+        ``tuning.resolve_least_s``), none past the deadline."""
+        least = self.tuning.resolve_least_s if least is None else least
         load = self.load_per_day()
         total = sum(load[d] for d in days) or 1
         for d in sorted(days, key=self.inst.days.index):
@@ -91,13 +125,16 @@ class Week:
     def mergeable(self) -> bool:
         """Whether the week is small enough to route in one model and has stations that
         would gain from it (once-a-horizon stations free to change day)."""
-        return bool(self.inst.flexible) and sum(self.load_per_day().values()) <= MERGED_VISITS
+        visits = sum(self.load_per_day().values())
+        return bool(self.inst.flexible) and visits <= self.tuning.merged_visits
 
     def solve_together(self, seconds: float, scale: float = 1) -> bool:
         """Re-solve every day in one model from the current routes, letting the
         once-a-horizon stations change day; keeps the result (and the new days) when it
         costs less and leaves nothing out."""
         t0 = time.perf_counter()
+        if self.deadline.left() < self.tuning.min_solve_s:
+            return False
         inst = self.inst
         flex = inst.flexible
         shared = {(u.station, u.carriers) for si in flex for u in inst.units[si]}
@@ -110,7 +147,7 @@ class Week:
                 if (day,) in inst.patterns[si] and self.assignment[si] != (day,)
                 for u in inst.units[si]
             ]
-            lay = build_day(inst, day, visits, working(inst, day), None)
+            lay = build_day(inst, day, visits, working(inst, day), None, tuning=self.tuning)
             if lay is not None and lay.model is not None:
                 lays.append(lay)
         if not lays:
@@ -126,12 +163,7 @@ class Week:
                 for lay, p in zip(lays, prev, strict=True)
             ]
         )
-        sol = solve_day(
-            merged.model,
-            time_limit=seconds,
-            solution_limit=self._solution_limit(len(merged.model.visits), scale),
-            initial=initial,
-        )
+        sol = self._ortools(merged.model, seconds, scale, initial)
         if not sol.found or sol.dropped or sum(sol.vehicle_costs) >= self.objective():
             return False
         spent = time.perf_counter() - t0
@@ -147,7 +179,30 @@ class Week:
 
     def _solution_limit(self, visits: int, scale: float) -> int:
         """Solutions a search may find before it stops on its own: ``effort`` per visit."""
-        return max(1, int(scale * self.effort * max(10, visits)))
+        return self.tuning.solution_limit(self.effort, visits, scale)
+
+    def _ortools(
+        self,
+        m: DayModel,
+        seconds: float,
+        scale: float | None,
+        initial: list[list[int]] | None = None,
+        first: str | None = None,
+    ) -> DaySolution:
+        """One OR-Tools search of ``m`` for ``seconds`` at most, ended by the deadline
+        (``scale``: solution limit by effort; ``first``: another first-solution way)."""
+        extra = {"first": first} if first else {}
+        return solve_day(
+            m,
+            guided=len(m.visits) > self.tuning.settled_visits,
+            time_limit=seconds,
+            solution_limit=None if scale is None else self._solution_limit(len(m.visits), scale),
+            initial=initial,
+            deadline=self.deadline,
+            opening_share=self.tuning.opening_share,
+            min_seconds=self.tuning.min_solve_s,
+            **extra,
+        )
 
     def solve(self, day: str, seconds: float, warm: bool = False, scale: float = 1) -> DayResult:
         """(Re-)solve one day within about ``seconds``, region by region.
@@ -164,7 +219,8 @@ class Week:
         events: Events = []
         objective = 0
         dropped: list[Visit] = []
-        parts = regions(inst, day, visits, rows) if visits else []
+        parts = regions(inst, day, visits, rows, self.tuning) if visits else []
+        tune = self.tuning
         for part_visits, part_rows in parts:
             share = seconds * len(part_visits) / len(visits)
             ev, obj, drop = self._solve_part(day, part_visits, part_rows, share, prev, scale)
@@ -174,14 +230,17 @@ class Week:
         if dropped and len(parts) > 1:
             used = {v.id for v, _ in events}
             spare = [k for k in rows if inst.vehicles[k].id not in used]
-            left = max(0.5, seconds - (time.perf_counter() - t0))
+            left = max(tune.spare_least_s, seconds - (time.perf_counter() - t0))
             ev, obj, dropped = self._solve_part(day, dropped, spare, left, {})
             events += ev
             objective += obj
-            if dropped and len(visits) <= WHOLE_DAY_VISITS:  # last resort: one model
-                left = max(1.0, seconds - (time.perf_counter() - t0))
-                events, objective, dropped = self._solve_part(day, visits, rows, left, {})
-        res = DayResult(events, objective, dropped, time.perf_counter() - t0)
+            if dropped and len(visits) <= tune.whole_day_visits:  # last resort: one model
+                left = max(tune.whole_day_least_s, seconds - (time.perf_counter() - t0))
+                whole = self._solve_part(day, visits, rows, left, {})
+                if len(whole[2]) < len(dropped):
+                    events, objective, dropped = whole
+        settled = not dropped and len(visits) <= self.tuning.settled_visits
+        res = DayResult(events, objective, dropped, time.perf_counter() - t0, settled)
         self.days[day] = res
         return res
 
@@ -195,37 +254,23 @@ class Week:
         scale: float = 1,
     ) -> tuple[Events, int, list[Visit]]:
         """One region: a smaller fleet first, the whole fleet if a visit is left out."""
+        tune = self.tuning
         best: tuple[Events, int, list[Visit]] = ([], 0, list(visits))
-        deadline = time.perf_counter() + seconds
-        small = len(visits) <= WHOLE_DAY_VISITS  # cheap to rebuild and search again
-        for margin, share in ((1.6, 0.6), (None, 0.4)):
-            if best[0] and not small and time.perf_counter() > deadline:
+        end = Deadline.after(seconds)
+        small = len(visits) <= tune.whole_day_visits  # cheap to rebuild and search again
+        shares = (tune.small_fleet_share, 1 - tune.small_fleet_share)
+        for margin, share in zip((tune.fleet_margin, None), shares, strict=True):
+            if best[0] and not small and end.passed():
                 break
-            lay = build_day(self.inst, day, visits, rows, margin)
+            lay = build_day(self.inst, day, visits, rows, margin, tuning=tune)
             if lay is None or lay.model is None:
                 return best
             initial = None
             if prev:
                 initial = events_to_nodes(lay, [prev.get(v.id, []) for v in lay.vehicles])
             budget = seconds if prev else seconds * share
-            sol = solve_day(
-                lay.model,
-                time_limit=budget,
-                solution_limit=self._solution_limit(len(lay.visits), scale),
-                initial=initial,
-            )
-            for first in RETRY_STRATEGIES:  # a visit left out: search again, other ways in
-                if not sol.dropped or (not small and time.perf_counter() > deadline):
-                    break
-                retry = solve_day(
-                    lay.model,
-                    time_limit=max(0.3, budget / 2 / len(RETRY_STRATEGIES)),
-                    first=first,
-                )
-                if len(retry.dropped) < len(sol.dropped) or (
-                    len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
-                ):
-                    sol = retry
+            sol = self._first_routes(lay.model, budget, scale, initial)
+            sol = self._retry(lay.model, sol, budget, end, small)
             dropped = [lay.visits[n - lay.first_visit] for n in sol.dropped]
             if len(dropped) < len(best[2]) or (not dropped and sol.objective < best[1]):
                 best = (route_events(lay, sol.routes), sol.objective, dropped)
@@ -233,24 +278,55 @@ class Week:
                 break
         return best
 
+    def _first_routes(
+        self, m: DayModel, seconds: float, scale: float, initial: list[list[int]] | None
+    ) -> DaySolution:
+        """OR-Tools' routes, or greedy ones when it found none in time."""
+        sol = self._ortools(m, seconds, scale, initial)
+        return sol if sol.found else construct(m, initial)
+
+    def _retry(
+        self, m: DayModel, sol: DaySolution, budget: float, end: Deadline, small: bool
+    ) -> DaySolution:
+        """A visit left out: search again, other ways in, while the part's time (small
+        models: the retries' own) and the plan's time last."""
+        tune = self.tuning
+        each = max(tune.retry_least_s, budget * tune.retry_share / len(tune.retry_strategies))
+        for first in tune.retry_strategies:
+            if not sol.dropped or (not small and end.passed()) or self.deadline.passed():
+                break
+            retry = self._ortools(m, each, None, first=first)
+            if not retry.found:
+                continue
+            if len(retry.dropped) < len(sol.dropped) or (
+                len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
+            ):
+                sol = retry
+        return sol
+
     def solve_all(self, seconds: float, progress: Callable[[str], None] | None = None) -> None:
-        """Solve every day, sharing ``seconds`` by the day's number of visits."""
+        """Solve every day, sharing ``seconds`` by the day's number of visits (each day
+        at least ``tuning.day_least_s``, none past the deadline)."""
         load = self.load_per_day()
-        deadline = time.perf_counter() + seconds
+        target = Deadline.after(seconds)
         busy = [d for d in self.inst.days if load[d]]
         for day in self.inst.days:
             if load[day] == 0:
-                self.days[day] = DayResult([], 0)
+                self.days[day] = DayResult([], 0, settled=True)
                 continue
-            left = max(0.0, deadline - time.perf_counter())
+            left = max(0.0, target.left())
             rest = sum(load[d] for d in busy[busy.index(day) :])
-            share = max(0.5, left * load[day] / max(1, rest))
+            share = max(self.tuning.day_least_s, left * load[day] / max(1, rest))
             res = self.solve(day, share)
             if progress:
                 progress(f"{day}: {load[day]} visits, {len(res.events)} routes, {res.seconds:.1f}s")
 
     def objective(self) -> int:
         return sum(r.objective for r in self.days.values())
+
+    def settled(self) -> bool:
+        """Whether every day is small enough that its search has nothing left to try."""
+        return all(r.settled for r in self.days.values())
 
     def dropped(self) -> list[tuple[str, Visit]]:
         return [(d, v) for d, r in self.days.items() for v in r.dropped]
@@ -264,19 +340,52 @@ class Week:
                 out.append(build_route(self.inst, vehicle, day, events, self.assignment))
         return out
 
+    def dropped_problems(self) -> list[tuple[Visit, Problem]]:
+        """Each visit no route could take, with the problem that names it."""
+        late = " (in the time allowed: a longer time_limit may place it)"
+        hurried = self.deadline.passed()
+        return [
+            (
+                v,
+                Problem(
+                    f"station {v.unit.node!r}",
+                    "routing",
+                    f"no route on {d} could take its visit for {', '.join(v.unit.carriers)} "
+                    f"({v.load} parcels) within capacity, shifts, opening hours and "
+                    f"ferry times{late if hurried else ''}",
+                ),
+            )
+            for d, v in self.dropped()
+        ]
+
     def raise_if_dropped(self) -> None:
         """A visit the solver could not place is an infeasible request: name it."""
-        dropped = self.dropped()
-        if dropped:
-            raise InfeasibleError(
-                [
-                    Problem(
-                        f"station {v.unit.node!r}",
-                        "routing",
-                        f"no route on {d} could take its visit for {', '.join(v.unit.carriers)} "
-                        f"({v.load} parcels) within capacity, shifts, opening hours and "
-                        "ferry times",
-                    )
-                    for d, v in dropped
-                ]
-            )
+        problems = self.dropped_problems()
+        if problems:
+            raise InfeasibleError([p for _, p in problems])
+
+    def leave_out(self, units: set[Unit]) -> None:
+        """Take every visit of ``units`` out of every day (a partial plan serves a unit
+        on all of its days or on none); crossings left empty go too."""
+        for day, res in self.days.items():
+            events: Events = []
+            for vehicle, seq in res.events:
+                kept = [ev for ev in seq if not (isinstance(ev, Visit) and ev.unit in units)]
+                kept = _without_empty_crossings(kept)
+                if any(isinstance(ev, Visit) for ev in kept):
+                    events.append((vehicle, kept))
+            rest = [v for v in res.dropped if v.unit not in units]
+            self.days[day] = DayResult(events, res.objective, rest, res.seconds)
+
+
+def _without_empty_crossings(seq: list[Visit | Ferry]) -> list[Visit | Ferry]:
+    """Drop a crossing and the one straight back to the same pier with nothing between
+    (the vehicle then simply waits at the pier: never later than before)."""
+    out: list[Visit | Ferry] = []
+    for ev in seq:
+        last = out[-1] if out else None
+        if isinstance(ev, Ferry) and isinstance(last, Ferry) and last.from_ == ev.to:
+            out.pop()
+            continue
+        out.append(ev)
+    return out

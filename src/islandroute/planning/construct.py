@@ -1,0 +1,154 @@
+"""Routes of a day model built greedily, without OR-Tools, and the checks they rest on.
+
+When OR-Tools finds no solution in the time a day has left (or none is left), the day
+still needs valid routes: :func:`construct` keeps the given routes (a warm start) or the
+model's island trips where they still fit, then inserts every other visit at its
+cheapest feasible place (capacity, allowed vehicles, opening hours, ferry departures and
+shift end checked by :func:`fits`). What fits nowhere is left out, and the week's retries
+or the infeasibility report take it from there.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from islandroute.planning.ortools_adapter import BIG, DayModel, DaySolution
+
+
+def route_cost(m: DayModel, k: int, seq: list[int]) -> float:
+    """Arcs, fixed and driving-time cost of vehicle ``k`` on ``seq`` (0 when unused)."""
+    if not seq:
+        return 0.0
+    path = [m.starts[k], *seq, m.ends[k]]
+    c = m.cost[m.vehicle_cost_class[k]]
+    arcs = float(c[path[:-1], path[1:]].sum())
+    drive = float(m.time[path[:-1], path[1:]].sum())
+    return arcs + m.fixed_cost[k] + m.span_cost[k] * drive
+
+
+def fits(m: DayModel, k: int, seq: list[int]) -> bool:
+    """Whether vehicle ``k`` can drive ``seq`` in time: opening hours, departures, shift."""
+    t = m.vehicle_start[k][0]
+    prev = m.starts[k]
+    for x in seq:
+        step = m.time[prev, x]
+        if step >= BIG:
+            return False
+        t = max(t + step, m.windows[x][0])
+        times = m.allowed_times.get(x)
+        if times is not None:
+            later = [s for s in times if s >= t]
+            if not later:
+                return False
+            t = later[0]
+        if t > m.windows[x][1]:
+            return False
+        prev = x
+    step = m.time[prev, m.ends[k]]
+    return step < BIG and t + step <= m.vehicle_end[k]
+
+
+def usable(m: DayModel, k: int, seq: list[int]) -> bool:
+    """Whether ``seq`` is a valid route of vehicle ``k``: allowed nodes, crossings out
+    and back in order, capacity and time."""
+    if len(set(seq)) != len(seq):
+        return False
+    if any(k not in m.allowed_vehicles.get(x, (k,)) for x in seq):
+        return False
+    place = {x: i for i, x in enumerate(seq)}
+    for out, back in m.pairs:
+        if (out in place) != (back in place) or (out in place and place[out] > place[back]):
+            return False
+    if int(sum(int(m.demand[x]) for x in seq)) > m.capacity[k]:
+        return False
+    return fits(m, k, seq)
+
+
+def _starting_routes(m: DayModel, initial: list[list[int]] | None) -> list[list[int]]:
+    """The given routes that are still valid, and island trips for vehicles left empty."""
+    n_veh = len(m.starts)
+    routes: list[list[int]] = [[] for _ in range(n_veh)]
+    used: set[int] = set()
+    for source in (initial or [], m.seeds or []):
+        for k, seq in enumerate(source[:n_veh]):
+            if routes[k] or not seq or used.intersection(seq) or not usable(m, k, list(seq)):
+                continue
+            routes[k] = list(seq)
+            used.update(seq)
+    return routes
+
+
+def _empty_key(m: DayModel, k: int) -> tuple:
+    """What makes two empty vehicles interchangeable for an insertion."""
+    return (
+        m.starts[k],
+        m.ends[k],
+        m.vehicle_cost_class[k],
+        m.capacity[k],
+        tuple(m.vehicle_start[k]),
+        m.vehicle_end[k],
+        m.fixed_cost[k],
+        m.span_cost[k],
+    )
+
+
+def _cheapest_place(
+    m: DayModel, routes: list[list[int]], loads: list[int], node: int
+) -> tuple[int, int] | None:
+    """(vehicle, position) of the cheapest feasible insertion of ``node``."""
+    best: tuple[float, int, int] | None = None
+    tried_empty: set[tuple] = set()
+    demand = int(m.demand[node])
+    for k in m.allowed_vehicles.get(node, range(len(m.starts))):
+        if loads[k] + demand > m.capacity[k]:
+            continue
+        seq = routes[k]
+        if not seq:
+            key = _empty_key(m, k)
+            if key in tried_empty:
+                continue
+            tried_empty.add(key)
+        path = np.array([m.starts[k], *seq, m.ends[k]])
+        c = m.cost[m.vehicle_cost_class[k]]
+        a, b = path[:-1], path[1:]
+        into, out_of = c[a, node], c[node, b]
+        delta = (into + out_of - c[a, b]).astype(float)
+        dt = (m.time[a, node] + m.time[node, b] - m.time[a, b]).astype(float)
+        total = delta + m.span_cost[k] * dt + (m.fixed_cost[k] if not seq else 0)
+        total[(into >= BIG) | (out_of >= BIG)] = np.inf
+        for pos in np.argsort(total, kind="stable"):
+            if not np.isfinite(total[pos]) or (best is not None and total[pos] >= best[0]):
+                break
+            if fits(m, k, [*seq[:pos], node, *seq[pos:]]):
+                best = (float(total[pos]), k, int(pos))
+                break
+    return None if best is None else (best[1], best[2])
+
+
+def construct(m: DayModel, initial: list[list[int]] | None = None) -> DaySolution:
+    """Valid routes without OR-Tools: ``initial`` (or the island trips) where they fit,
+    then every other visit at its cheapest feasible place, hardest to place first."""
+    t0 = time.perf_counter()
+    routes = _starting_routes(m, initial)
+    loads = [int(sum(int(m.demand[x]) for x in seq)) for seq in routes]
+    served = {x for seq in routes for x in seq}
+    n_veh = len(m.starts)
+    todo = sorted(
+        (x for x in m.visits if x not in served),
+        key=lambda x: (len(m.allowed_vehicles.get(x, range(n_veh))), -int(m.demand[x]), x),
+    )
+    dropped = []
+    for node in todo:
+        place = _cheapest_place(m, routes, loads, node)
+        if place is None:
+            dropped.append(node)
+            continue
+        k, pos = place
+        routes[k].insert(pos, node)
+        loads[k] += int(m.demand[node])
+    costs = [round(route_cost(m, k, seq)) for k, seq in enumerate(routes)]
+    objective = sum(costs) + int(m.drop_penalty) * len(dropped)
+    seconds = time.perf_counter() - t0
+    return DaySolution(routes, sorted(dropped), objective, seconds, True, costs)
