@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from islandroute.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, main
+from islandroute.cli import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_PARTIAL, main
 from islandroute.datasets.synthetic import archipelago
 from islandroute.model import Network
 from islandroute.model.exchange import write_text_atomic
@@ -405,3 +405,47 @@ def test_pickups_are_planned_and_handed_in_at_the_depot(tmp_path: Path, capsys: 
     for route in plan["routes"]:
         picked = sum(sum(s.get("pickup", {}).values()) for s in route["stops"])
         assert sum(route["stops"][-1].get("handin", {}).values()) == picked
+
+
+def _storm_network() -> dict[str, Any]:
+    """The worked example with its ferry cancelled: the station on island b is cut off;
+    a second station on island a (with pickups) can still be served."""
+    doc = _net_doc()
+    carrier = doc["carriers"][0]["id"]
+    depot = doc["vehicles"][0]["depot"]
+    doc["ferries"] = []
+    doc["nodes"].append({"id": "s-a", "kind": "station", "island": "a", "lon": 0, "lat": 0})
+    doc["roads"].append({"a": depot, "b": "s-a", "km": 3, "minutes": 6, "bridge": False})
+    doc["stations"][0]["pickup"] = {carrier: 2}
+    doc["stations"].append(
+        {"node": "s-a", "min_visits": 3, "open": [480, 1080], "demand": {carrier: 9}}
+    )
+    return doc
+
+
+def test_a_storm_week_is_refused_by_name_or_planned_partially(tmp_path: Path, capsys: Any) -> None:
+    doc = _storm_network()
+    cut_off = doc["stations"][0]["node"]
+    net_path = _write(tmp_path, "storm.json", doc)
+    plan_path = tmp_path / "plan.json"
+    argv = ["plan", "--network", net_path, "--time-limit", "2", "--quiet", "--out", str(plan_path)]
+    code, _, err = _run(argv, capsys)
+    assert code == EXIT_BAD_INPUT and f"station {cut_off!r}" in err and not plan_path.exists()
+    code, _, err = _run([*argv, "--allow-unserved"], capsys)
+    assert code == EXIT_PARTIAL, err
+    assert f"unserved: station {cut_off!r}" in err
+    plan = json.loads(plan_path.read_text())
+    assert [u["station"] for u in plan["unserved"]] == [cut_off]
+    assert plan["unserved"][0]["parcels"] == doc["stations"][0]["demand"][doc["carriers"][0]["id"]]
+    assert plan["unserved"][0]["rule"]
+    served = {s["node"] for r in plan["routes"] for s in r["stops"]}
+    assert "s-a" in served and cut_off not in served
+    code, out, err = _run(["validate", "--network", net_path, "--plan", str(plan_path)], capsys)
+    assert code == 0, out + err
+    assert "unserved station-carrier pairs declared" in out
+    undeclared = {**plan, "unserved": []}
+    code, out, _ = _run(
+        ["validate", "--network", net_path, "--plan", _write(tmp_path, "lost.json", undeclared)],
+        capsys,
+    )
+    assert code == 1 and "delivered-total" in out  # not declared: lost, and said so

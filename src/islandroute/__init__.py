@@ -7,11 +7,23 @@ The public API, in the order a planner uses it::
     plan = ir.plan_week(net, mode="joint", time_limit=60, seed=1)
     print(plan.summary()); plan.to_json("plan.json")
     assert not ir.validate(net, plan)
+
+``PlanOptions`` gathers every planning argument and tuning constant (checked, frozen);
+``plan_week(net, options=...)`` takes it whole. Errors are ``IslandrouteError``s that
+name the object and field at fault: ``NetworkError`` (bad network), ``OptionsError`` (bad
+argument), ``InfeasibleError`` (which station cannot meet which rule); with
+``allow_unserved=True`` the plan lists what it could not serve in ``plan.unserved``.
 """
 
 from islandroute.datasets.synthetic import archipelago
 from islandroute.datasets.zhoushan import zhoushan
-from islandroute.errors import InfeasibleError, IslandrouteError, NetworkError, Problem
+from islandroute.errors import (
+    InfeasibleError,
+    IslandrouteError,
+    NetworkError,
+    OptionsError,
+    Problem,
+)
 from islandroute.model import (
     Carrier,
     Ferry,
@@ -24,9 +36,11 @@ from islandroute.model import (
     Route,
     ServiceRules,
     Station,
+    Unserved,
     Vehicle,
 )
 from islandroute.network import Travel, check_network
+from islandroute.planning.options import PlanOptions
 from islandroute.planning.planner import plan_week
 from islandroute.validate import Violation, assert_valid, validate
 
@@ -42,13 +56,16 @@ __all__ = [
     "Network",
     "NetworkError",
     "Node",
+    "OptionsError",
     "Plan",
+    "PlanOptions",
     "Problem",
     "Road",
     "Route",
     "ServiceRules",
     "Station",
     "Travel",
+    "Unserved",
     "Vehicle",
     "Violation",
     "archipelago",

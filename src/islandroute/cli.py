@@ -229,22 +229,21 @@ def _cmd_network(args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    from islandroute.planning.options import PlanOptions
     from islandroute.planning.planner import plan_week
     from islandroute.validate import validate
 
-    prepare_output(args.out, [args.network])
-    net = load_network(args.network)
-    say = progress_printer(args.quiet)
-    plan = plan_week(
-        net,
+    options = PlanOptions.of(
         mode=args.mode,
         time_limit=args.time_limit,
         seed=args.seed,
         days=args.days,
-        progress=say,
         workers=args.workers,
-        **({"allow_unserved": True} if args.allow_unserved else {}),
+        allow_unserved=args.allow_unserved,
     )
+    prepare_output(args.out, [args.network])
+    net = load_network(args.network)
+    plan = plan_week(net, options=options, progress=progress_printer(args.quiet))
     violations = validate(net, plan)
     print(plan.summary())
     print(plan_table(plan))

@@ -35,7 +35,7 @@ Rules beyond the spec's plan section, read from the network document:
   that route; visit rules hold for each carrier it receives from or sends for.
 - A plan may declare ``unserved`` parcels per station and carrier; those pairs must
   receive exactly their demand minus the declared parcels, and a pair declared entirely
-  unserved owes no visits.
+  unserved (all its demand) owes no visits and sends nothing.
 """
 
 from __future__ import annotations
@@ -833,7 +833,7 @@ class _PlanCheck:
 
     def _entirely_unserved(self, pair: _Pair, demand: float) -> bool:
         """Whether the plan declares every parcel of this pair undeliverable."""
-        return pair in self.unserved and demand > 0 and self.unserved[pair] == demand
+        return pair in self.unserved and self.unserved[pair] == demand
 
     # ---- one route ---------------------------------------------------------------------
     def _check_route(self, obj: str, r: Doc, road_legs: list[tuple[str, Doc]]) -> None:
@@ -1222,6 +1222,10 @@ class _PlanCheck:
             for c in sorted({c for (n, c) in got if n == node} | set(want)):
                 need, have = int(want.get(c, 0)), got[(node, c)]
                 rule, why = what, ""
+                if what == "pickup-total" and self._entirely_unserved(
+                    (node, c), st["demand"].get(c, 0)
+                ):  # a pair declared whole is never visited: nothing is collected either
+                    need, rule, why = 0, "unserved", " (declared unserved)"
                 if what == "delivered-total" and (node, c) in self.unserved:
                     need -= self.unserved[(node, c)]
                     rule, why = "unserved", f" ({self.unserved[(node, c)]} declared unserved)"

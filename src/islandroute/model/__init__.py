@@ -14,7 +14,7 @@ from islandroute.model.network import (
     Vehicle,
     default_patterns,
 )
-from islandroute.model.plan import Kpis, Leg, Plan, Route, Stop
+from islandroute.model.plan import Kpis, Leg, Plan, Route, Stop, Unserved
 
 __all__ = [
     "MINUTES_PER_DAY",
@@ -32,6 +32,7 @@ __all__ = [
     "ServiceRules",
     "Station",
     "Stop",
+    "Unserved",
     "Vehicle",
     "default_patterns",
 ]
