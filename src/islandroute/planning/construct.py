@@ -127,9 +127,51 @@ def _cheapest_place(
     return None if best is None else (best[1], best[2])
 
 
+def _crossing_kind(m: DayModel, out: int, back: int) -> int:
+    """Equal for the copies of one crossing (same piers, departures and vehicles)."""
+    return hash(
+        (
+            m.time[:, out].tobytes(),
+            m.time[back, :].tobytes(),
+            tuple(m.allowed_times.get(out, ())),
+            tuple(m.allowed_times.get(back, ())),
+            tuple(m.allowed_vehicles.get(out, ())),
+        )
+    )
+
+
+def _cheapest_trip(
+    m: DayModel, routes: list[list[int]], loads: list[int], node: int, free: list[tuple[int, int]]
+) -> tuple[int, int, tuple[int, int]] | None:
+    """(vehicle, position, crossing) of the cheapest feasible new trip ``out, node,
+    back`` over a crossing no route uses yet (a visit beyond a ferry)."""
+    best: tuple[float, int, int, tuple[int, int]] | None = None
+    demand = int(m.demand[node])
+    allowed = set(m.allowed_vehicles.get(node, range(len(m.starts))))
+    seen: set[int] = set()
+    for out, back in free:
+        kind = _crossing_kind(m, out, back)
+        if kind in seen:  # another free copy of a crossing already tried
+            continue
+        seen.add(kind)
+        for k in m.allowed_vehicles.get(out, range(len(m.starts))):
+            if k not in allowed or loads[k] + demand > m.capacity[k]:
+                continue
+            seq = routes[k]
+            for pos in range(len(seq) + 1):
+                trial = [*seq[:pos], out, node, back, *seq[pos:]]
+                if not fits(m, k, trial):
+                    continue
+                extra = route_cost(m, k, trial) - route_cost(m, k, seq)
+                if best is None or extra < best[0]:
+                    best = (extra, k, pos, (out, back))
+    return None if best is None else best[1:]
+
+
 def construct(m: DayModel, initial: list[list[int]] | None = None) -> DaySolution:
     """Valid routes without OR-Tools: ``initial`` (or the island trips) where they fit,
-    then every other visit at its cheapest feasible place, hardest to place first."""
+    then every other visit at its cheapest feasible place (a new crossing if need be),
+    hardest to place first."""
     t0 = time.perf_counter()
     routes = _starting_routes(m, initial)
     loads = [int(sum(int(m.demand[x]) for x in seq)) for seq in routes]
@@ -140,13 +182,20 @@ def construct(m: DayModel, initial: list[list[int]] | None = None) -> DaySolutio
         key=lambda x: (len(m.allowed_vehicles.get(x, range(n_veh))), -int(m.demand[x]), x),
     )
     dropped = []
+    free = [(a, b) for a, b in m.pairs if a not in served]
     for node in todo:
         place = _cheapest_place(m, routes, loads, node)
-        if place is None:
-            dropped.append(node)
-            continue
-        k, pos = place
-        routes[k].insert(pos, node)
+        if place is not None:
+            k, pos = place
+            routes[k].insert(pos, node)
+        else:
+            trip = _cheapest_trip(m, routes, loads, node, free)
+            if trip is None:
+                dropped.append(node)
+                continue
+            k, pos, pair = trip
+            routes[k][pos:pos] = [pair[0], node, pair[1]]
+            free.remove(pair)
         loads[k] += int(m.demand[node])
     costs = [round(route_cost(m, k, seq)) for k, seq in enumerate(routes)]
     objective = sum(costs) + int(m.drop_penalty) * len(dropped)
