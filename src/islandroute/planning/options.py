@@ -397,7 +397,8 @@ class PlanOptions:
     #: carrier alone with its own vehicles
     mode: Mode = field(default="joint", metadata=_meta(_choice(MODES)))
     #: seconds for the whole plan (0 < time_limit <= 7 days); the plan returns within
-    #: ``time_limit + max(1 s, 5 %)``
+    #: ``time_limit + max(1 s, 5 %)`` when that leaves time for the reach diagnosis and
+    #: one first routing of each day
     time_limit: float = _opt(60.0, _real(0.0, MAX_TIME_LIMIT, open_low=True), "float")
     #: seed of every random choice (0 .. 2**63 - 1); parallel searches use
     #: ``seed, seed + 1, ...``

@@ -64,9 +64,13 @@ def plan_week(
     before any planning: a bad one raises :class:`~islandroute.errors.OptionsError`
     naming it (``plan_week: carriers: unknown carrier 'zzz'``).
 
-    The plan returns within ``time_limit + max(1 s, 5 %)``; ``plan.stats["stopped"]``
-    says whether the time ran out (``"time_limit"``) or the searches stopped improving
-    first (``"no_progress"``).
+    The plan returns within ``time_limit + max(1 s, 5 %)`` (``benchmarks/results/
+    limits.md``) as long as the limit leaves time for the work no limit can shorten:
+    the reach diagnosis, the visit-day start and one first routing of each day (a
+    2,000-station week needs about 30 s of them; days OR-Tools cannot route in time are
+    built greedily). ``plan.stats["stopped"]`` says why it returned: the time ran out
+    (``"time_limit"``), the searches stopped improving (``"no_progress"``), or every
+    day was too small to search any further (``"settled"``).
 
     Raises :class:`~islandroute.errors.NetworkError` for station fields not planned yet
     (``pickup_to``, ``pickup_by``, ``cold``) and
