@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with only python3:
 #   make demo   plan the built-in Zhoushan week (joint and separate) and print the summary
-#   make test   run the whole test suite (and ruff)
+#   make test   run ruff, mypy and the whole test suite
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -22,6 +22,8 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -143,7 +143,7 @@ def build_day(
         np.fill_diagonal(c, 0)
         costs.append(c.astype(np.int64))
 
-    open_ = [(0, inst.horizon * scale)] * len(depots)
+    open_: list[tuple[float, float]] = [(0, inst.horizon * scale)] * len(depots)
     for v in visits:
         o = inst.station(v.unit.station).open
         open_.append((o[0] * scale, o[1] * scale))
@@ -168,11 +168,11 @@ def build_day(
         capacity=[v.capacity for v in vehicles],
         windows=[(math.floor(a), math.ceil(b)) for a, b in open_],
         vehicle_start=[
-            (math.ceil(a.ready * scale), v.shift[1] * scale)
+            (math.ceil(a.ready * scale), round(v.shift[1] * scale))
             for a, v in zip(accs, vehicles, strict=True)
             if a is not None
         ],
-        vehicle_end=[v.shift[1] * scale for v in vehicles],
+        vehicle_end=[round(v.shift[1] * scale) for v in vehicles],
         fixed_cost=[round(v.cost_fixed * COST_SCALE) for v in vehicles],
         span_cost=[round(v.cost_per_hour / 60 * COST_SCALE / scale) for v in vehicles],
         horizon=int(inst.horizon * scale),
@@ -299,8 +299,8 @@ def _island_trips(
         k = max(free, key=lambda k: lay.vehicles[k].capacity)
         nodes = [n for n in nodes if k in who.get(n, [])]
         room = lay.vehicles[k].capacity
-        budget = max(g.departures.get(lay.day, (0,))) - min(f.departures.get(lay.day, (0,)))
-        budget = fill * (budget - f.minutes)
+        span = max(g.departures.get(lay.day, (0,))) - min(f.departures.get(lay.day, (0,)))
+        budget = fill * (span - f.minutes)
         here, chain = f.to, []
         while nodes:
             nxt = min(nodes, key=lambda n: t.road_minutes(here, lay.loc[n]))

@@ -119,7 +119,7 @@ class Instance:
         vehicle that reaches it."""
         st = self.station(si)
         cs = [c for c in self.carriers if st.demand.get(c, 0) + st.pickup.get(c, 0) > 0]
-        reachable = self.servable[:, :, si].any(axis=1)
+        reachable = np.asarray(self.servable[:, :, si].any(axis=1))
         caps = [v.capacity for k, v in enumerate(self.vehicles) if reachable[k]] or [1]
         worst = {c: max(self._largest_visit(st, c, p) for p in self.patterns[si]) for c in cs}
         # aim at the typical vehicle, not the largest, so that a big visit can spread

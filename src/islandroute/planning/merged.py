@@ -41,7 +41,9 @@ class Merged:
     def split(self, sol: DaySolution) -> list[tuple[list[list[int]], int]]:
         """Each layout's local routes and its vehicles' cost."""
         back = [{int(g): n for n, g in enumerate(loc)} for loc in self.local]
-        out = [([[] for _ in lay.vehicles], 0) for lay in self.layouts]
+        out: list[tuple[list[list[int]], int]] = [
+            ([[] for _ in lay.vehicles], 0) for lay in self.layouts
+        ]
         for k, seq in enumerate(sol.routes):
             li, lk = self.owner[k]
             routes, cost = out[li]

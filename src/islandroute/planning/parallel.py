@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, cast
 
 from islandroute.errors import InfeasibleError, Problem
 from islandroute.planning.clock import Deadline
@@ -130,7 +130,7 @@ def _collect(workers: list[tuple[BaseProcess, Connection]], hard: Deadline) -> d
         for receive in ready:
             n = pending.pop(receive)  # type: ignore[call-overload]
             try:
-                results[n] = receive.recv()  # type: ignore[union-attr]
+                results[n] = cast(Connection, receive).recv()
             except EOFError:
                 results[n] = ("error", f"search {n} ended without a result")
     return results
