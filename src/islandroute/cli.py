@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from islandroute.errors import IslandrouteError, NetworkError, OptionsError, Problem
 from islandroute.model import Network, Plan
+from islandroute.planning.options import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from islandroute.tables import table
 
 # Exit codes (README, "Exit codes").
@@ -32,9 +33,6 @@ SYNTHETIC = "synthetic"
 SYNTHETIC_DEFAULTS = (100, 3, 0)  # stations, carriers, seed
 SYNTHETIC_MAX_STATIONS = 20_000
 SYNTHETIC_MAX_CARRIERS = 50
-MAX_SEED = 2**32 - 1
-MAX_TIME_LIMIT = 7 * 24 * 3600.0  # a week of computing is the most a week's plan may take
-MAX_WORKERS = 64
 
 
 def load_network(spec: str) -> Network:
