@@ -81,10 +81,6 @@ class CarrierRow(BaseModel):
     by_parcels: float
     by_standalone: float
 
-    @property
-    def standalone_cost(self) -> float:
-        return self.standalone.cost
-
 
 class CompareReport(BaseModel):
     """Separate against joint: totals, savings in %, per-carrier shares, the core check.

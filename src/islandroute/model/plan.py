@@ -93,7 +93,7 @@ class Plan(Frozen):
     """A validated week of routes with its KPIs overall, per carrier and per island."""
 
     network: str
-    mode: Literal["joint", "separate"]
+    mode: Mode
     days: tuple[str, ...]
     routes: tuple[Route, ...]
     totals: Kpis

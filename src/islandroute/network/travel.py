@@ -67,11 +67,6 @@ class Journey:
     arrive: float
     hops: tuple[Hop, ...] = field(default_factory=tuple)
 
-    @property
-    def day_offset(self) -> int:
-        """Whole days after the start day on which the journey arrives."""
-        return int(self.arrive // MINUTES_PER_DAY)
-
 
 def stop_nodes(net: Network) -> list[str]:
     """Ids of the nodes a route can stop at, in network order: every node but junctions,

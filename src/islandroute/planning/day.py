@@ -36,13 +36,11 @@ class DayLayout:
 
     day: str
     vehicles: list[Vehicle]
-    vehicle_rows: list[int]
     depots: list[str]
     visits: list[Visit]
     ferries: list[Ferry]
     loc: list[str] = field(default_factory=list)
     model: DayModel | None = None
-    time_scale: float = 1.0
     seeds: list[list[int]] = field(default_factory=list)
 
     @property
@@ -98,7 +96,7 @@ def build_day(
     vehicles = [inst.vehicles[k] for k in rows]
     t = inst.travel
     depots = list(dict.fromkeys(v.depot for v in vehicles))
-    lay = DayLayout(day, vehicles, rows, depots, visits, [])
+    lay = DayLayout(day, vehicles, depots, visits, [])
     pairs: list[tuple[int, int]] = []
     allowed_veh: dict[int, list[int]] = {}
     bonus: dict[int, int] = {}
@@ -132,7 +130,6 @@ def build_day(
         fare[lay.first_ferry + j] = f.fare_vehicle
     dur = np.vectorize(inst.duration, otypes=[float])
     scale = 1.0 if inst.integral else 100.0
-    lay.time_scale = scale
     tmat = dur(service)[:, None] + dur(crossing)[:, None] + dur(np.where(ok, road_min, 0.0))
     time_int = np.where(ok, np.ceil(tmat * scale - 1e-6), BIG).astype(np.int64)
     np.fill_diagonal(time_int, 0)

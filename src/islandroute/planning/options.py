@@ -18,6 +18,7 @@ from numbers import Integral, Real
 from typing import Any, Literal
 
 from islandroute.errors import OptionsError, Problem
+from islandroute.model.plan import Mode
 
 __all__ = [
     "DEFAULT_TUNING",
@@ -30,7 +31,6 @@ __all__ = [
     "Tuning",
 ]
 
-Mode = Literal["joint", "separate"]
 DaysMethod = Literal["optimized", "balanced", "fixed"]
 MODES: tuple[str, ...] = ("joint", "separate")
 DAYS_METHODS: tuple[str, ...] = ("optimized", "balanced", "fixed")
