@@ -4,10 +4,11 @@ Each case runs in a fresh subprocess so its peak memory (``ru_maxrss``) is its o
 
 * ``joint`` / ``separate``: the planner with optimized visit days;
 * ``joint_fixed``: baseline 1, every station on Mon/Wed/Fri, then daily OR-Tools routes;
-* ``nn``: baseline 2, nearest-neighbour routes (Mon/Wed/Fri) over the stations a road
-  joins to a vehicle's depot; it cannot use ferries, so it and the planner it is compared
-  with (``nn_planner``: ``days="fixed"`` on the same road-connected sub-network, half the
-  time limit) leave island stations out.
+* ``nn``: baseline 2, the greedy routes of ``nearest.py`` (Mon/Wed/Fri) over the stations
+  a road joins to a vehicle's depot; it and the planner it is compared with
+  (``nn_planner``: ``days="fixed"`` on the same road-connected sub-network, half the
+  time limit) leave the islands beyond a ferry out (``baseline.py`` compares the whole
+  archipelago, ferries included).
 
     .venv/bin/python benchmarks/scaling.py                         # 100, 300, 1000, 2000
     .venv/bin/python benchmarks/scaling.py --sizes 100 300 --out scaling_quick
