@@ -16,6 +16,7 @@ from islandroute.datasets.synthetic import archipelago
 from islandroute.model import Network
 from islandroute.model.plan import Plan
 from islandroute.network.reach import Reach, diagnose
+from islandroute.planning import PlanOptions, Tuning, plan_week
 from islandroute.validate import validate
 
 MODES = ("joint", "separate")
@@ -156,3 +157,27 @@ def test_nearest_neighbour_names_still_work() -> None:
     plan = nearest.nearest_neighbour_plan(sub)
     assert plan.mode == "joint" and validate(sub, plan) == []
     assert plan.totals.ferry_crossings == 0  # nothing left beyond a ferry
+
+
+# ---- the planner's greedy floor ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("k", "seed", "mode"), [(0, 3, "joint"), (5, 4, "joint"), (0, 5, "separate")]
+)
+def test_the_planner_is_never_dearer_than_the_greedy_week(k: int, seed: int, mode: str) -> None:
+    """Whenever the hand planner serves every visit, the planner's week costs no more
+    (it builds that week first and keeps it if its own search ends dearer)."""
+    net = _mix_net(k, seed)
+    greedy = nearest.greedy_plan(net, mode)
+    plan = plan_week(net, mode, time_limit=8 if mode == "separate" else 4, seed=0)
+    assert validate(net, plan) == []
+    if not greedy.unserved:
+        assert plan.totals.cost <= greedy.totals.cost + 1e-6
+    assert plan.stats["greedy_kept"] >= 0
+
+
+def test_the_greedy_floor_can_be_turned_off() -> None:
+    net = _mix_net(0, 3)
+    plan = plan_week(net, time_limit=3, options=PlanOptions.of(tuning=Tuning(greedy_max_visits=0)))
+    assert plan.stats["greedy_kept"] == 0 and validate(net, plan) == []

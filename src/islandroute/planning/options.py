@@ -310,6 +310,12 @@ class Tuning:
     round_room: float = _share(0.9)
     #: the improvement stops after this many rounds in a row keep nothing (new)
     stall_rounds: int = _count(60)
+    # ---- the greedy floor (greedy.py) ---------------------------------------------------
+    #: the greedy week is built first for instances of at most this many weekly visits
+    #: (about 2 s at 1,500; it grows with the square of the visits)
+    greedy_max_visits: int = _count(1_500, 0)
+    #: ... and only when the instance's share of the time is at least this many seconds
+    greedy_least_s: float = _factor(2.0, 0.0, 1e6, open_low=False)
     # ---- regions (regions.py) ----------------------------------------------------------
     #: days with fewer visits stay whole (REGION_VISITS)
     region_visits: int = _count(60)

@@ -10,6 +10,7 @@ searches run only while time is left, and stop early once they make no progress.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ from islandroute.network.reach import Reach, diagnose
 from islandroute.planning.clock import Deadline
 from islandroute.planning.costing import breakdown, kpis
 from islandroute.planning.day import COST_SCALE
+from islandroute.planning.greedy import GreedyWeek
 from islandroute.planning.improve import improve
 from islandroute.planning.instance import Instance, Pair, Pattern, Unit
 from islandroute.planning.options import PLAN_DEFAULTS, DaysMethod, Mode, PlanOptions
@@ -38,6 +40,7 @@ STOP_SETTLED = "settled"  # every day so small that its search had nothing left 
 STOP_EMPTY = "nothing_to_plan"  # no station had parcels to plan
 DIAGNOSED_RULES = ("reach", "open", "min_visits", "demand")  # rules of reach.diagnose
 ROUTE_RULE = "route"  # a visit no route could take
+COST_TOLERANCE = 1e-6  # the greedy week must be dearer than this to lose a tie
 
 
 def plan_week(
@@ -135,11 +138,13 @@ def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t
     routes: list[Route] = []
     visit_days: dict[str, tuple[str, ...]] = {}
     stops: list[str] = []
+    floors = 0
     for n, inst in enumerate(insts):
         share = max(0.0, search_end.left()) * weight[n] / max(1, sum(weight[n:]))
         target = search_end.within(share)
         label = "+".join(inst.carriers) if opts.mode == "separate" else "joint"
         say(f"[{label}] {len(inst.stations)} stations, {len(inst.vehicles)} vehicles, {share:.0f}s")
+        floor = _greedy_floor(inst, opts, share)
         if opts.workers > 1 and opts.days == "optimized":
             week, stopped = solve_parallel(
                 inst, opts, target, search_end, say, label, clock, _solve_instance
@@ -150,6 +155,12 @@ def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t
             )
         stops.append(stopped)
         t_done = time.perf_counter()
+        if floor is not None and _floor_wins(floor, week, say, label):
+            floors += 1
+            routes += floor.routes(set())
+            visit_days.update(floor.visit_days(set()))
+            clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_done
+            continue
         gone = _settle_dropped(week, opts.allow_unserved)
         unserved += gone
         routes += week.routes()
@@ -160,6 +171,7 @@ def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t
     routes.sort(key=lambda r: (order[r.day], r.vehicle))
     stats: dict[str, Any] = {"seed": opts.seed, "days": opts.days}
     stats["stopped"] = _why_stopped(stops)
+    stats["greedy_kept"] = floors
     plan = Plan(
         network=net.name,
         mode=opts.mode,
@@ -176,6 +188,30 @@ def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t
     plan.stats["seconds"] = round(time.perf_counter() - t0, 3)
     plan.stats.update({k: round(v, 3) for k, v in clock.items()})
     return plan
+
+
+def _greedy_floor(inst: Instance, opts: PlanOptions, share: float) -> GreedyWeek | None:
+    """The hand planner's week (``opts.fixed`` days, nearest visit first) when it is
+    cheap to build here and serves every visit; else None."""
+    tune = opts.tuning
+    if opts.days == "balanced" or share < tune.greedy_least_s:
+        return None  # balanced days were asked for; or no time to spare
+    if inst.weekly_visits() > tune.greedy_max_visits:
+        return None
+    floor = GreedyWeek(inst, fixed_patterns(inst, opts.fixed))
+    floor.run()
+    return floor if floor.serves_all() else None
+
+
+def _floor_wins(floor: GreedyWeek, week: Week, say: Progress, label: str) -> bool:
+    """Whether the greedy week beats the search's: it serves every visit, so it wins
+    when the search left one out or ends dearer (anytime: never worse than it)."""
+    searched = math.inf if week.dropped() else sum(r.cost for r in week.routes())
+    greedy = floor.cost()
+    if greedy < searched - COST_TOLERANCE:
+        say(f"[{label}] the greedy week ({greedy:,.0f}) beats the search's ({searched:,.0f})")
+        return True
+    return False
 
 
 def _groups(
