@@ -35,6 +35,7 @@ from islandroute.planning.costing import breakdown, kpis
 from islandroute.planning.greedy import GreedyWeek
 from islandroute.planning.instance import Instance, Pair, Pattern
 from islandroute.planning.patterns import fixed_patterns
+from islandroute.planning.planner import problem_pairs
 
 FIXED: Pattern = ("mon", "wed", "fri")
 Mode = Literal["joint", "separate"]
@@ -123,18 +124,10 @@ def _diagnosed(
 def _pairs(
     net: Network, problems: list[Problem], carriers: tuple[str, ...]
 ) -> dict[Pair, tuple[str, str]]:
-    """The pairs each station problem names: the carrier of a ``demand.<carrier>`` field,
-    else every one of ``carriers`` with parcels at the station."""
-    by_obj = {f"station {s.node!r}": s for s in net.stations}
+    """The pairs each station problem names, with (rule, why): the planner's reading."""
     out: dict[Pair, tuple[str, str]] = {}
-    for p in problems:
-        st = by_obj.get(p.obj)
-        if st is None:
-            continue
-        named = p.field.split(".", 1)[1] if p.field.startswith("demand.") else None
-        owed = [c for c in carriers if st.demand.get(c, 0) + st.pickup.get(c, 0) > 0]
-        for c in [named] if named in carriers else owed:
-            out.setdefault((st.node, c), (p.field.split(".")[0], p.message))
+    for pair, p in problem_pairs(net, problems, list(carriers)):
+        out.setdefault(pair, (p.field.split(".")[0], p.message))
     return out
 
 

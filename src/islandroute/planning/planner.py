@@ -250,13 +250,13 @@ def _diagnosis(
     batches = [(c, [c]) for c in carriers] if mode == "separate" else [(None, list(carriers))]
     for only, members in batches:
         batch = problems if only is None else diagnose(net, reach, mode, members)
-        for pair, problem in _pairs_of(net, batch, members):
+        for pair, problem in problem_pairs(net, batch, members):
             found.setdefault(pair, problem)
     unserved = [_unserved(net, pair, p.field.split(".")[0], p.message) for pair, p in found.items()]
     return frozenset(found), unserved
 
 
-def _pairs_of(
+def problem_pairs(
     net: Network, problems: list[Problem], carriers: list[str]
 ) -> list[tuple[Pair, Problem]]:
     """The (station, carrier) pairs each station problem stands for: the carrier its
