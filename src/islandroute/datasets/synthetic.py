@@ -155,144 +155,22 @@ def archipelago(
     _check(n_stations, n_islands, n_carriers, departures_per_day, min_visits, demand_range)
     rng = np.random.default_rng(seed)
     shares = (share_bridge, share_vehicle_ferry, share_boat_only)
-    if min(shares) < 0 or (n_islands > 1 and sum(shares) <= 0):
-        raise ValueError("island access shares must be >= 0 and not all 0")
-    if vehicles_per_carrier_depot is not None and vehicles_per_carrier_depot < 1:
-        raise ValueError(
-            f"vehicles_per_carrier_depot must be >= 1, got {vehicles_per_carrier_depot}"
-        )
-    if shared_vehicles < 0:
-        raise ValueError(f"shared_vehicles must be >= 0, got {shared_vehicles}")
+    _check_shares_and_fleet(n_islands, shares, vehicles_per_carrier_depot, shared_vehicles)
 
     isles = _place_islands(n_islands, n_stations, shares, rng)
     _allocate_stations(isles, n_stations, rng)
     b = _Builder(isles, centre)
-
-    # --- nodes: hubs and depots on the main island, link ends, stations ------------
-    main = isles[0]
-    b.node(
-        "hub-pc",
-        "hub",
-        main,
-        b.disc_point(main, 0.25, rng),
-        "Processing centre",
-        "processing_centre",
-    )
-    b.node(
-        "hub-cb",
-        "hub",
-        main,
-        b.disc_point(main, 0.6, rng),
-        "Cross-border centre",
-        "cross_border_centre",
-    )
-    n_cc = max(1, math.ceil(n_islands / 4))
-    bridged = sorted((i for i in isles if i.access == "bridge"), key=lambda i: -i.r)
-    cc_isles = [main] + [bridged[k % len(bridged)] if bridged else main for k in range(n_cc - 1)]
-    for k, isle in enumerate(cc_isles):
-        b.node(
-            f"hub-cc{k + 1}",
-            "hub",
-            isle,
-            b.disc_point(isle, 0.5, rng),
-            f"County complex {k + 1}",
-            "county_complex",
-        )
-    carriers = [
-        Carrier(id=cid, name=cname)
-        for cid, cname in (
-            CARRIER_NAMES[k] if k < len(CARRIER_NAMES) else (f"c{k + 1}", f"Carrier {k + 1}")
-            for k in range(n_carriers)
-        )
-    ]
+    cc_isles = _add_hubs(b, isles, n_islands, rng)
+    carriers = _carriers(n_carriers)
     for c in carriers:
-        b.node(f"dep-{c.id}", "depot", main, b.disc_point(main, 0.5, rng), f"{c.name} depot")
-
-    links: list[tuple[_Isle, _Isle, str, str]] = []  # (parent, child, parent end, child end)
-    for isle in isles[1:]:
-        parent = isles[isle.parent or 0]
-        ux, uy = (isle.x - parent.x, isle.y - parent.y)
-        norm = math.hypot(ux, uy)
-        ux, uy = ux / norm, uy / norm
-        kind: NodeKind = "junction" if isle.access == "bridge" else "port"
-        tag = "bj" if kind == "junction" else "pier"
-        pe = b.node(
-            f"{tag}-{isle.id}-a",
-            kind,
-            parent,
-            (parent.x + 0.92 * parent.r * ux, parent.y + 0.92 * parent.r * uy),
-            f"{tag} to {isle.id}",
+        b.node(
+            f"dep-{c.id}", "depot", isles[0], b.disc_point(isles[0], 0.5, rng), f"{c.name} depot"
         )
-        ce = b.node(
-            f"{tag}-{isle.id}-b",
-            kind,
-            isle,
-            (isle.x - 0.92 * isle.r * ux, isle.y - 0.92 * isle.r * uy),
-            f"{tag} to {parent.id}",
-        )
-        links.append((parent, isle, pe, ce))
-        if isle.access == "boat_only":
-            b.node(
-                f"dep-{isle.id}",
-                "depot",
-                isle,
-                (isle.x - 0.7 * isle.r * ux, isle.y - 0.7 * isle.r * uy),
-                f"{isle.id} depot",
-            )
-
-    width = len(str(n_stations))
-    station_ids: list[str] = []
-    for isle in isles:
-        for _ in range(isle.n_stations):
-            sid = f"s{len(station_ids) + 1:0{width}d}"
-            b.node(sid, "station", isle, b.disc_point(isle, 0.85, rng), "")
-            station_ids.append(sid)
-
-    # --- roads: a sparse connected graph per island, then bridges --------------------
-    roads = b.island_roads(rng)
-    for _parent, isle, pe, ce in links:
-        if isle.access == "bridge":
-            km = b.km(pe, ce) * 1.05
-            roads.append(_road(pe, ce, km, km / rng.uniform(50, 60) * 60, bridge=True))
-
-    # --- stations and demand -----------------------------------------------------------
+    links = _add_links(b, isles)
+    station_ids = _add_stations(b, isles, n_stations, rng)
+    roads = _roads(b, links, rng)
     stations, served = _stations(station_ids, carriers, min_visits, demand_range, coverage, rng)
-
-    # --- ferries -----------------------------------------------------------------------
-    depots_main = ["hub-pc"] + [f"dep-{c.id}" for c in carriers]
-    drive = b.drive_minutes(roads, depots_main + [ce for *_, ce in links])
-    ferries: list[Ferry] = []
-    for parent, isle, pe, ce in links:
-        if isle.access == "bridge":
-            continue
-        cross = round(b.km(pe, ce, detour=1.0) / _FERRY_KMH * 60 + _FERRY_DOCK_MIN)
-        out, back = _timetable(departures_per_day)
-        by_car = isle.access == "vehicle_ferry"
-        if by_car:
-            d_main = max(drive[d][b.index[pe]] for d in depots_main)
-            d_isle = max(drive[ce][k] for k in isle.nodes)
-            out, back = _ensure_round_trip(out, back, cross, d_main, 2 * d_isle + 30)
-        fare_v = round(float(rng.uniform(60, 200)), 0) if by_car else 0.0
-        fare_p = round(float(rng.uniform(0.3, 1.5)), 2) if not by_car else 0.0
-        for fid, a, z, times in (
-            (f"f-{isle.id}-out", pe, ce, out),
-            (f"f-{isle.id}-back", ce, pe, back),
-        ):
-            ferries.append(
-                Ferry(
-                    id=fid,
-                    **{"from": a},
-                    to=z,
-                    minutes=float(cross),
-                    vehicles=by_car,
-                    departures={d: times for d in WEEK},
-                    fare_vehicle=fare_v,
-                    fare_parcel=fare_p,
-                    name=f"{'Vehicle ferry' if by_car else 'Boat'} {parent.id}-{isle.id}",
-                )
-            )
-
-    # --- fleets ------------------------------------------------------------------------
+    ferries = _ferries(b, links, roads, carriers, departures_per_day, rng)
     vehicles = _fleets(
         isles,
         carriers,
@@ -304,19 +182,8 @@ def archipelago(
         shared_vehicles,
         rng,
     )
+    islands = _islands(isles, b, cc_isles, rng)
 
-    islands = [
-        Island(
-            id=i.id,
-            name="Main island" if i.idx == 0 else f"Isle {i.idx}",
-            county=f"county-{_county(i, cc_isles) + 1}",
-            lon=round(b.lon(i.x), 6),
-            lat=round(b.lat(i.y), 6),
-            outline=_outline(i, b, rng),
-            area_km2=round(math.pi * i.r * i.r, 2),
-        )
-        for i in isles
-    ]
     params: dict[str, Any] = {
         "n_stations": n_stations,
         "n_islands": n_islands,
@@ -370,6 +237,21 @@ def _check(
         raise ValueError(f"min_visits must be in 1..{_SERVICE_DAYS}, got {mv}")
     if not 0 <= dr[0] <= dr[1] or dr[1] < 1:
         raise ValueError(f"demand_range must be (lo, hi) with 0 <= lo <= hi, hi >= 1, got {dr}")
+
+
+def _check_shares_and_fleet(
+    n_islands: int,
+    shares: tuple[float, float, float],
+    per_depot: int | None,
+    shared_vehicles: int,
+) -> None:
+    """Refuse access shares and fleet sizes that make no archipelago, naming the parameter."""
+    if min(shares) < 0 or (n_islands > 1 and sum(shares) <= 0):
+        raise ValueError("island access shares must be >= 0 and not all 0")
+    if per_depot is not None and per_depot < 1:
+        raise ValueError(f"vehicles_per_carrier_depot must be >= 1, got {per_depot}")
+    if shared_vehicles < 0:
+        raise ValueError(f"shared_vehicles must be >= 0, got {shared_vehicles}")
 
 
 def _access_counts(m: int, shares: tuple[float, float, float]) -> list[int]:
@@ -482,6 +364,199 @@ def _ensure_round_trip(
     o = int(math.ceil((start + d_main) / 5) * 5)
     bk = int(math.floor((end - cross - d_main) / 5) * 5)  # the latest that still gets home
     return tuple(sorted({*out, min(o, 1439)})), tuple(sorted({*back, max(0, min(bk, 1439))}))
+
+
+# ---- the archipelago's parts, in the order they are drawn -------------------------------
+
+# (parent island, child island, parent's end node, child's end node) of a bridge or ferry
+_Link = tuple[_Isle, _Isle, str, str]
+
+
+def _add_hubs(
+    b: _Builder, isles: list[_Isle], n_islands: int, rng: np.random.Generator
+) -> list[_Isle]:
+    """Put the processing, cross-border and county-complex hubs; returns the complexes' islands.
+
+    One county complex per ~4 islands: the first on the main island, the others on the
+    largest bridged islands (the main island again when none is bridged).
+    """
+    main = isles[0]
+    b.node(
+        "hub-pc",
+        "hub",
+        main,
+        b.disc_point(main, 0.25, rng),
+        "Processing centre",
+        "processing_centre",
+    )
+    b.node(
+        "hub-cb",
+        "hub",
+        main,
+        b.disc_point(main, 0.6, rng),
+        "Cross-border centre",
+        "cross_border_centre",
+    )
+    n_cc = max(1, math.ceil(n_islands / 4))
+    bridged = sorted((i for i in isles if i.access == "bridge"), key=lambda i: -i.r)
+    cc_isles = [main] + [bridged[k % len(bridged)] if bridged else main for k in range(n_cc - 1)]
+    for k, isle in enumerate(cc_isles):
+        b.node(
+            f"hub-cc{k + 1}",
+            "hub",
+            isle,
+            b.disc_point(isle, 0.5, rng),
+            f"County complex {k + 1}",
+            "county_complex",
+        )
+    return cc_isles
+
+
+def _carriers(n_carriers: int) -> list[Carrier]:
+    """The first ``n_carriers`` of :data:`CARRIER_NAMES`, then ``c11``, ``c12``, ..."""
+    return [
+        Carrier(id=cid, name=cname)
+        for cid, cname in (
+            CARRIER_NAMES[k] if k < len(CARRIER_NAMES) else (f"c{k + 1}", f"Carrier {k + 1}")
+            for k in range(n_carriers)
+        )
+    ]
+
+
+def _add_links(b: _Builder, isles: list[_Isle]) -> list[_Link]:
+    """Both ends of each outer island's bridge or ferry (facing each other across the gap),
+    and the depot of each boat-only island; no random draws."""
+    links: list[_Link] = []
+    for isle in isles[1:]:
+        parent = isles[isle.parent or 0]
+        ux, uy = (isle.x - parent.x, isle.y - parent.y)
+        norm = math.hypot(ux, uy)
+        ux, uy = ux / norm, uy / norm
+        kind: NodeKind = "junction" if isle.access == "bridge" else "port"
+        tag = "bj" if kind == "junction" else "pier"
+        pe = b.node(
+            f"{tag}-{isle.id}-a",
+            kind,
+            parent,
+            (parent.x + 0.92 * parent.r * ux, parent.y + 0.92 * parent.r * uy),
+            f"{tag} to {isle.id}",
+        )
+        ce = b.node(
+            f"{tag}-{isle.id}-b",
+            kind,
+            isle,
+            (isle.x - 0.92 * isle.r * ux, isle.y - 0.92 * isle.r * uy),
+            f"{tag} to {parent.id}",
+        )
+        links.append((parent, isle, pe, ce))
+        if isle.access == "boat_only":
+            b.node(
+                f"dep-{isle.id}",
+                "depot",
+                isle,
+                (isle.x - 0.7 * isle.r * ux, isle.y - 0.7 * isle.r * uy),
+                f"{isle.id} depot",
+            )
+    return links
+
+
+def _add_stations(
+    b: _Builder, isles: list[_Isle], n_stations: int, rng: np.random.Generator
+) -> list[str]:
+    """Each island's stations at random points, numbered ``s001``... across the islands."""
+    width = len(str(n_stations))
+    station_ids: list[str] = []
+    for isle in isles:
+        for _ in range(isle.n_stations):
+            sid = f"s{len(station_ids) + 1:0{width}d}"
+            b.node(sid, "station", isle, b.disc_point(isle, 0.85, rng), "")
+            station_ids.append(sid)
+    return station_ids
+
+
+def _roads(b: _Builder, links: list[_Link], rng: np.random.Generator) -> list[Road]:
+    """A sparse connected road graph per island, then a road over each bridge."""
+    roads = b.island_roads(rng)
+    for _parent, isle, pe, ce in links:
+        if isle.access == "bridge":
+            km = b.km(pe, ce) * 1.05
+            roads.append(_road(pe, ce, km, km / rng.uniform(50, 60) * 60, bridge=True))
+    return roads
+
+
+def _ferries(
+    b: _Builder,
+    links: list[_Link],
+    roads: list[Road],
+    carriers: list[Carrier],
+    departures_per_day: int,
+    rng: np.random.Generator,
+) -> list[Ferry]:
+    """An out and a back line for each island not bridged, in the order of the links."""
+    depots_main = ["hub-pc"] + [f"dep-{c.id}" for c in carriers]
+    drive = b.drive_minutes(roads, depots_main + [ce for *_, ce in links])
+    ferries: list[Ferry] = []
+    for link in links:
+        if link[1].access != "bridge":
+            ferries += _ferry_lines(b, link, drive, depots_main, departures_per_day, rng)
+    return ferries
+
+
+def _ferry_lines(
+    b: _Builder,
+    link: _Link,
+    drive: dict[str, np.ndarray],
+    depots_main: list[str],
+    departures_per_day: int,
+    rng: np.random.Generator,
+) -> list[Ferry]:
+    """The out and back lines of one island: a vehicle ferry (a van can make a round trip
+    in its shift) or a passenger boat, with its fare drawn."""
+    parent, isle, pe, ce = link
+    cross = round(b.km(pe, ce, detour=1.0) / _FERRY_KMH * 60 + _FERRY_DOCK_MIN)
+    out, back = _timetable(departures_per_day)
+    by_car = isle.access == "vehicle_ferry"
+    if by_car:
+        d_main = max(drive[d][b.index[pe]] for d in depots_main)
+        d_isle = max(drive[ce][k] for k in isle.nodes)
+        out, back = _ensure_round_trip(out, back, cross, d_main, 2 * d_isle + 30)
+    fare_v = round(float(rng.uniform(60, 200)), 0) if by_car else 0.0
+    fare_p = round(float(rng.uniform(0.3, 1.5)), 2) if not by_car else 0.0
+    return [
+        Ferry(
+            id=fid,
+            **{"from": a},
+            to=z,
+            minutes=float(cross),
+            vehicles=by_car,
+            departures={d: times for d in WEEK},
+            fare_vehicle=fare_v,
+            fare_parcel=fare_p,
+            name=f"{'Vehicle ferry' if by_car else 'Boat'} {parent.id}-{isle.id}",
+        )
+        for fid, a, z, times in (
+            (f"f-{isle.id}-out", pe, ce, out),
+            (f"f-{isle.id}-back", ce, pe, back),
+        )
+    ]
+
+
+def _islands(
+    isles: list[_Isle], b: _Builder, cc_isles: list[_Isle], rng: np.random.Generator
+) -> list[Island]:
+    """The written islands: name, county (nearest complex), centre, outline and area."""
+    return [
+        Island(
+            id=i.id,
+            name="Main island" if i.idx == 0 else f"Isle {i.idx}",
+            county=f"county-{_county(i, cc_isles) + 1}",
+            lon=round(b.lon(i.x), 6),
+            lat=round(b.lat(i.y), 6),
+            outline=_outline(i, b, rng),
+            area_km2=round(math.pi * i.r * i.r, 2),
+        )
+        for i in isles
+    ]
 
 
 # ---- nodes and roads --------------------------------------------------------------------
@@ -697,6 +772,31 @@ def _per_visit(st: Station) -> int:
     return -(-st.parcels // st.min_visits)
 
 
+@dataclass(frozen=True)
+class _Sizing:
+    """What fleet sizing reads of the stations, worked out once for every carrier."""
+
+    isle_of: np.ndarray  # island index of each station
+    access: np.ndarray  # how each station's island is reached
+    by_van: np.ndarray  # reached from the main island by road or vehicle ferry
+    per_visit: np.ndarray  # parcels of a whole visit to each station
+    need_van: int  # the largest visit a main-depot van must be able to carry
+    daily: float  # visits a day per station, with a busy-day margin
+
+    @classmethod
+    def of(
+        cls, isles: list[_Isle], stations: list[Station], b: _Builder, min_visits: int
+    ) -> _Sizing:
+        """The sizing facts of ``stations`` laid out by ``b`` on ``isles``."""
+        isle_of = np.array([b.rows[b.index[s.node]][2] for s in stations])
+        access = np.array([isles[i].access for i in isle_of])
+        by_van = access != "boat_only"
+        pv = np.array([_per_visit(s) for s in stations])
+        need_van = int(pv[by_van].max()) if by_van.any() else 1
+        daily = min_visits / _SERVICE_DAYS * 1.25
+        return cls(isle_of, access, by_van, pv, need_van, daily)
+
+
 def _fleets(
     isles: list[_Isle],
     carriers: list[Carrier],
@@ -715,62 +815,90 @@ def _fleets(
     van's capacity, whichever needs more. Capacities are raised, never lowered, so that
     every vehicle can carry a whole visit to any station it can reach.
     """
-    isle_of = np.array([b.rows[b.index[s.node]][2] for s in stations])
-    access = np.array([isles[i].access for i in isle_of])
-    by_van = access != "boat_only"
-    pv = np.array([_per_visit(s) for s in stations])
-    need_van = int(pv[by_van].max()) if by_van.any() else 1
-    daily = min_visits / _SERVICE_DAYS * 1.25  # visits a day per station, with a busy-day margin
+    z = _Sizing.of(isles, stations, b, min_visits)
     vehicles: list[Vehicle] = []
-
-    def van(vid: str, carrier: str | None, depot: str, cap: int, kind: str) -> Vehicle:
-        electric = bool(rng.random() < 0.3) and kind == "van"
-        per_km = rng.uniform(0.6, 0.8) if electric else rng.uniform(1.0, 1.5)
-        fixed = rng.uniform(120, 200) if kind == "van" else rng.uniform(60, 100)
-        return Vehicle(
-            id=vid,
-            carrier=carrier,
-            depot=depot,
-            capacity=int(cap),
-            shift=_SHIFT,
-            cost_per_km=round(float(per_km), 2),
-            cost_per_hour=round(float(rng.uniform(35, 50)), 1),
-            cost_fixed=round(float(fixed), 0),
-            co2_per_km=round(float(0.05 if electric else rng.uniform(0.18, 0.26)), 3),
-            electric=electric,
-        )
-
     for j, c in enumerate(carriers):
-        mine = served[:, j]
-        road = mine & np.isin(access, ["main", "bridge"])
-        n_road = int(road.sum())
-        vans = math.ceil(n_road * daily / 16) if n_road else 0
-        for isle in isles:
-            if isle.access == "vehicle_ferry":
-                k = int((mine & (isle_of == isle.idx)).sum())
-                vans += math.ceil(k * daily / 12) if k else 0
-        cap = max(int(rng.integers(4, 11)) * 50, need_van)
-        load = sum(s.demand.get(c.id, 0) for s, v in zip(stations, by_van, strict=True) if v)
-        vans = max(vans, math.ceil(load / _SERVICE_DAYS * 1.25 / (0.85 * cap)), 1)
-        if per_depot is not None:
-            vans = per_depot
-        for k in range(vans):
-            vehicles.append(van(f"{c.id}-van{k + 1}", c.id, f"dep-{c.id}", cap, "van"))
-        for isle in isles:
-            if isle.access != "boat_only":
-                continue
-            here = mine & (isle_of == isle.idx)
-            k = int(here.sum())
-            if not k:
-                continue
-            on_isle = isle_of == isle.idx
-            cap_s = max(int(rng.integers(10, 16)) * 10, int(pv[on_isle].max()))
-            load = sum(stations[i].demand[c.id] for i in np.flatnonzero(here))
-            n_small = max(math.ceil(k * daily / 16), math.ceil(load / 6 * 1.25 / (0.85 * cap_s)), 1)
-            for q in range(n_small):
-                vid = f"{c.id}-{isle.id}-{q + 1}"
-                vehicles.append(van(vid, c.id, f"dep-{isle.id}", cap_s, "small"))
+        vehicles += _depot_vans(isles, c, stations, served[:, j], z, per_depot, rng)
+        vehicles += _island_vehicles(isles, c, stations, served[:, j], z, rng)
     for k in range(n_shared):
-        cap = max(int(rng.integers(6, 11)) * 50, need_van)
-        vehicles.append(van(f"shared-{k + 1}", None, "hub-pc", cap, "van"))
+        cap = max(int(rng.integers(6, 11)) * 50, z.need_van)
+        vehicles.append(_vehicle(f"shared-{k + 1}", None, "hub-pc", cap, "van", rng))
     return vehicles
+
+
+def _depot_vans(
+    isles: list[_Isle],
+    c: Carrier,
+    stations: list[Station],
+    mine: np.ndarray,
+    z: _Sizing,
+    per_depot: int | None,
+    rng: np.random.Generator,
+) -> list[Vehicle]:
+    """Carrier ``c``'s vans at its main-island depot, for the stations ``mine`` marks:
+    enough for its busiest day's stops and load, or ``per_depot`` when given."""
+    road = mine & np.isin(z.access, ["main", "bridge"])
+    n_road = int(road.sum())
+    vans = math.ceil(n_road * z.daily / 16) if n_road else 0
+    for isle in isles:
+        if isle.access == "vehicle_ferry":
+            k = int((mine & (z.isle_of == isle.idx)).sum())
+            vans += math.ceil(k * z.daily / 12) if k else 0
+    cap = max(int(rng.integers(4, 11)) * 50, z.need_van)
+    load = sum(s.demand.get(c.id, 0) for s, v in zip(stations, z.by_van, strict=True) if v)
+    vans = max(vans, math.ceil(load / _SERVICE_DAYS * 1.25 / (0.85 * cap)), 1)
+    if per_depot is not None:
+        vans = per_depot
+    return [
+        _vehicle(f"{c.id}-van{k + 1}", c.id, f"dep-{c.id}", cap, "van", rng) for k in range(vans)
+    ]
+
+
+def _island_vehicles(
+    isles: list[_Isle],
+    c: Carrier,
+    stations: list[Station],
+    mine: np.ndarray,
+    z: _Sizing,
+    rng: np.random.Generator,
+) -> list[Vehicle]:
+    """Carrier ``c``'s small vehicles based on each boat-only island it serves, sized
+    like its vans (stops and load) but able to carry any visit on that island."""
+    vehicles: list[Vehicle] = []
+    for isle in isles:
+        if isle.access != "boat_only":
+            continue
+        here = mine & (z.isle_of == isle.idx)
+        k = int(here.sum())
+        if not k:
+            continue
+        on_isle = z.isle_of == isle.idx
+        cap_s = max(int(rng.integers(10, 16)) * 10, int(z.per_visit[on_isle].max()))
+        load = sum(stations[i].demand[c.id] for i in np.flatnonzero(here))
+        n_small = max(math.ceil(k * z.daily / 16), math.ceil(load / 6 * 1.25 / (0.85 * cap_s)), 1)
+        for q in range(n_small):
+            vid = f"{c.id}-{isle.id}-{q + 1}"
+            vehicles.append(_vehicle(vid, c.id, f"dep-{isle.id}", cap_s, "small", rng))
+    return vehicles
+
+
+def _vehicle(
+    vid: str, carrier: str | None, depot: str, cap: int, kind: str, rng: np.random.Generator
+) -> Vehicle:
+    """One vehicle with drawn costs: a ``van`` is electric three times in ten, a ``small``
+    one never (its electric draw is still made, so the draw order stays fixed)."""
+    electric = bool(rng.random() < 0.3) and kind == "van"
+    per_km = rng.uniform(0.6, 0.8) if electric else rng.uniform(1.0, 1.5)
+    fixed = rng.uniform(120, 200) if kind == "van" else rng.uniform(60, 100)
+    return Vehicle(
+        id=vid,
+        carrier=carrier,
+        depot=depot,
+        capacity=int(cap),
+        shift=_SHIFT,
+        cost_per_km=round(float(per_km), 2),
+        cost_per_hour=round(float(rng.uniform(35, 50)), 1),
+        cost_fixed=round(float(fixed), 0),
+        co2_per_km=round(float(0.05 if electric else rng.uniform(0.18, 0.26)), 3),
+        electric=electric,
+    )
