@@ -157,9 +157,11 @@ def test_big_weeks_move_by_estimates(monkeypatch) -> None:
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(improve_module, name, spy)
-    plan = plan_week(net, "joint", time_limit=8, seed=0, effort=2)
+    road_off = Tuning(road_search_visits=0)  # the week search would take this road week
+    plan = plan_week(net, "joint", options=PlanOptions(time_limit=8, effort=2, tuning=road_off))
     assert validate(net, plan) == [] and calls == ["_iterated_search"]
     calls.clear()
-    options = PlanOptions(time_limit=8, effort=2, tuning=Tuning(search_visits=0))
+    tuning = Tuning(search_visits=0, road_search_visits=0)
+    options = PlanOptions(time_limit=8, effort=2, tuning=tuning)
     plan = plan_week(net, "joint", options=options)
     assert validate(net, plan) == [] and calls == ["_estimated_moves"]

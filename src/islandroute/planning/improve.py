@@ -192,7 +192,7 @@ def _candidates(
             for d in pat:
                 if d not in cur:
                     load = sum(inst.load(u, pat, d) for u in inst.units[si])
-                    gain -= _insertion(routes.get(d, []), node, km, load)
+                    gain -= _estimated_insertion(routes.get(d, []), node, km, load)
             if best is None or gain > best[0]:
                 best = (gain, pat)
         if best and best[0] > 1e-9:
@@ -210,8 +210,9 @@ class _Row:
         self.locs, self.cpk, self.spare, self.jumps = locs, cpk, spare, jumps
 
 
-def _insertion(routes: list[_Row], node: int, km: np.ndarray, load: int) -> float:
-    """Cheapest insertion of ``node`` between two road-joined locations of a route with
+def _estimated_insertion(routes: list[_Row], node: int, km: np.ndarray, load: int) -> float:
+    """Estimated cheapest insertion (by km alone, no times checked: weeks too big to
+    price exactly) of ``node`` between two road-joined locations of a route with
     room for ``load`` (infinite where none fits)."""
     best = np.inf
     for row in routes:

@@ -310,6 +310,38 @@ class Tuning:
     round_room: float = _share(0.9)
     #: the improvement stops after this many rounds in a row keep nothing (new)
     stall_rounds: int = _count(60)
+    # ---- the week search on road days (week_search.py, road_days.py) -------------------
+    #: weeks whose days' universes hold at most this many visits are searched route by
+    #: route in Python (nested-list matrices grow with its square)
+    road_search_visits: int = _count(1_200, 0)
+    #: share of a road week's time for its first routes (OR-Tools, each start)
+    road_routing_share: float = _share(0.1)
+    #: share of a road week's time for the route-level week search
+    road_share: float = _share(0.75)
+    #: near visits each visit tries moves with (granular neighbourhood)
+    road_neighbours: int = _count(20)
+    #: a parcel over capacity first costs this many typical arcs per typical load
+    road_load_weight: float = _factor(1.0)
+    #: penalties grow by this factor after a descent that ends breaking their rule ...
+    road_penalty_up: float = _factor(1.3, 1.0, 1e3)
+    #: ... and shrink by this one after a descent that keeps it
+    road_penalty_down: float = _factor(0.85, 0.0, 1.0)
+    #: penalties never fall below this share of their first values
+    road_penalty_floor: float = _share(0.05)
+    #: chance that a descent ending infeasible is repeated with dearer penalties
+    road_repair_chance: float = _share(0.5)
+    #: the repeat's penalties, against the current ones
+    road_repair_boost: float = _factor(10.0, 1.0, 1e6)
+    #: a ruin takes this share of the stations (at least ``kick_least``)
+    road_ruin: float = _share(0.08)
+    #: chance that a ruined station comes back on a random allowed pattern
+    road_random_pattern: float = _share(0.3)
+    #: a week within this share of the accepted one's cost is accepted, shrinking to 0
+    road_accept: float = _share(0.01)
+    #: seconds between progress lines of the week search
+    road_report_s: float = _seconds(5.0)
+    #: moves priced per weekly visit in deterministic mode (``moves = effort * this``)
+    road_moves_per_visit: int = _count(2_000)
     # ---- the greedy floor (greedy.py) ---------------------------------------------------
     #: the greedy week is built first for instances of at most this many weekly visits
     #: (about 2 s at 1,500; it grows with the square of the visits)
@@ -363,8 +395,12 @@ class Tuning:
         if problems:
             raise OptionsError(problems)
 
-    def shares(self, searched: bool) -> tuple[float, float]:
-        """(first routes, final searches) shares of an optimized plan's time."""
+    def shares(self, searched: bool, road: bool = False) -> tuple[float, float]:
+        """(first routes, final searches) shares of an optimized plan's time (``road``:
+        a week the route-level week search takes, ``searched``: one searched by exact
+        insertions)."""
+        if road:
+            return self.road_routing_share, 1 - self.road_routing_share - self.road_share
         if searched:
             return self.routing_share_searched, self.polish_share_searched
         return self.routing_share_estimated, self.polish_share_estimated

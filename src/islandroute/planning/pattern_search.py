@@ -207,8 +207,9 @@ def _removal(day: _Day, node: int) -> tuple[int, int, float] | None:
     return None
 
 
-def _insertion(day: _Day, node: int, load: int) -> tuple[int, int, float] | None:
-    """(vehicle, position, added cost) of the cheapest feasible insertion of ``node``."""
+def _exact_insertion(day: _Day, node: int, load: int) -> tuple[int, int, float] | None:
+    """(vehicle, position, added cost) of the cheapest feasible insertion (times,
+    departures and shift checked on the day's model) of ``node``."""
     m = day.model
     allowed = m.allowed_vehicles.get(node, range(len(m.starts)))
     best: tuple[int, int, float] | None = None
@@ -301,7 +302,7 @@ class _Search:
                 continue
             if not day.room(load):
                 return None
-            ins = _insertion(day, node, load)
+            ins = _exact_insertion(day, node, load)
             if ins is None:
                 return None
             gain -= ins[2]

@@ -25,12 +25,13 @@ from islandroute.planning.day import COST_SCALE
 from islandroute.planning.greedy import GreedyWeek
 from islandroute.planning.improve import improve
 from islandroute.planning.instance import Instance, Pair, Pattern, Unit
-from islandroute.planning.options import PLAN_DEFAULTS, DaysMethod, Mode, PlanOptions
+from islandroute.planning.options import PLAN_DEFAULTS, DaysMethod, Mode, PlanOptions, Tuning
 from islandroute.planning.parallel import solve_parallel
 from islandroute.planning.pattern_search import searchable
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns, sweep_patterns
 from islandroute.planning.scope import refuse_unplanned
 from islandroute.planning.week import Week
+from islandroute.planning.week_search import road_week, search_week
 
 Progress = Callable[[str], None]
 Clock = dict[str, float]
@@ -461,6 +462,34 @@ def _passes(
     return False
 
 
+def _days_merge(inst: Instance, tune: Tuning) -> bool:
+    """Whether every station that may change days is visited once a horizon and the week
+    is small enough for one model of all days: OR-Tools then moves visits between days
+    and routes at once (:meth:`Week.solve_together`), which the week search cannot
+    (its route moves stay within a day)."""
+    movable = {si for si in inst.stations if len(inst.patterns[si]) > 1}
+    visits = inst.weekly_visits()
+    return bool(movable) and movable <= set(inst.flexible) and visits <= tune.merged_visits
+
+
+def _search_road_week(
+    week: Week, opts: PlanOptions, seed: int, end: Deadline, say: Progress
+) -> Week:
+    """The route-level week search (:mod:`~islandroute.planning.week_search`) until
+    ``end`` or its move budget (``effort`` x weekly visits x ``road_moves_per_visit``);
+    the week it found when it is cheaper (or serves what the routes left out)."""
+    moves = opts.effort * week.inst.weekly_visits() * opts.tuning.road_moves_per_visit
+    found = search_week(
+        week,
+        seconds=max(0.0, end.left()),
+        seed=seed,
+        moves=moves,
+        patterns=opts.days == "optimized",
+        say=say,
+    )
+    return week if found is None or found.week is None else found.week
+
+
 def _solve_instance(
     inst: Instance,
     opts: PlanOptions,
@@ -483,14 +512,20 @@ def _solve_instance(
     days_before = clock.get("visit_days_s", 0.0)
     budget = max(0.0, target.left())
     optimized = opts.days == "optimized"
-    routing_share, polish_share = tune.shares(searchable(inst, tune.search_visits))
-    routing_end = target.within(budget * routing_share) if optimized else target
+    road = road_week(inst, tune) and not _days_merge(inst, tune)
+    routing_share, polish_share = tune.shares(searchable(inst, tune.search_visits), road)
+    routing_end = target.within(budget * routing_share) if optimized or road else target
     improve_end = target.within(budget * (1 - polish_share))
     week = _first_week(inst, opts, seed, routing_end, hard, tell, clock)
     t1 = time.perf_counter()
-    week = _repair(week, improve_end, hard, tell)
+    if not road:
+        week = _repair(week, improve_end, hard, tell)
     t2 = time.perf_counter()
-    if optimized and not week.dropped():
+    if road:
+        week = _search_road_week(week, opts, seed, improve_end, tell)
+        if week.dropped():  # the search found no feasible week: the usual repairs
+            week = _repair(week, improve_end, hard, tell)
+    elif optimized and not week.dropped():
         week = improve(week, seconds=max(0.0, improve_end.left()), seed=seed, say=tell).week
     t3 = time.perf_counter()
     stalled = _polish(week, target.sooner(hard), optimized, tell)
