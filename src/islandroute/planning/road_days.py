@@ -75,7 +75,13 @@ class RoadDay:
         self.lay = lay
         self.model: DayModel = m
         self.vehicles = range(len(m.starts))
-        self.arc = _vehicle_matrices(m)
+        self.kind_matrix, self.kind_of = _kind_matrices(m)
+        self.arc: list[list[list[float]]] = []
+        as_lists = [mat.tolist() for mat in self.kind_matrix]
+        self.arc = [as_lists[kind] for kind in self.kind_of]
+        self.version = 0  # counts route changes (cached gaps are of one version)
+        self._gaps_version = -1
+        self._gaps: tuple[dict[int, tuple[np.ndarray, ...]], np.ndarray, np.ndarray]
         self.symmetric = _symmetric(m)
         self.time: list[list[int]] = m.time.tolist()
         self.windows = list(m.windows)
@@ -91,6 +97,7 @@ class RoadDay:
         for x, ks in m.allowed_vehicles.items():
             if x < len(self.allowed) and sorted(ks) != every:
                 self.allowed[x] = set(ks)
+        self.restricted = any(a is not None for a in self.allowed)
         self.load: list[int] = [0] * (self.first + n_visits)
         self.routes: list[list[int]] = [[] for _ in self.vehicles]
         self.costs: list[RouteCost] = [EMPTY for _ in self.vehicles]
@@ -154,6 +161,7 @@ class RoadDay:
         for i, x in enumerate(seq):
             self.where[x] = (k, i)
         self.costs[k] = priced if priced is not None else self.price(k, seq)
+        self.version += 1
 
     def remove(self, x: int) -> None:
         k, i = self.where[x]
@@ -164,60 +172,102 @@ class RoadDay:
         seq = self.routes[k]
         self.set_route(k, [*seq[:i], x, *seq[i:]])
 
-    def candidate_vehicles(self, x: int) -> list[int]:
-        """Vehicles that may take ``x``: all used ones and one empty one per kind."""
+    def cheapest_insertion(self, x: int, pen: Penalties) -> tuple[float, int, int]:
+        """(penalised added cost, vehicle, position) of the best place for ``x``
+        (infinite when no vehicle may take it).
+
+        Every gap of every route (and of one empty vehicle of each kind) is bounded at
+        once from the arcs and the parcels over capacity; only the gaps whose bound
+        beats the best so far are priced in full (time warp only adds to a bound).
+        """
+        best = (np.inf, -1, -1)
+        veh, pos, bounds = self._gap_bounds(x, pen)
+        for j in np.argsort(bounds, kind="stable"):
+            if bounds[j] >= best[0]:
+                break
+            k, i = int(veh[j]), int(pos[j])
+            seq, old = self.routes[k], self.costs[k]
+            new = self.price(k, [*seq[:i], x, *seq[i:]])
+            delta = new.penalised(pen) - old.penalised(pen)
+            if delta < best[0]:
+                best = (delta, k, i)
+        return best
+
+    def _gap_bounds(self, x: int, pen: Penalties) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(vehicle, position, bound) of inserting ``x`` in each gap a vehicle that may
+        take it has."""
+        if self._gaps_version != self.version:
+            self._gaps = self._all_gaps()
+            self._gaps_version = self.version
+        kinds, veh, pos = self._gaps
+        load = self.load[x]
+        per_vehicle = np.array(
+            [
+                pen.load * (max(0, c.load + load - cap) - c.excess) + (f if not seq else 0.0)
+                for c, cap, f, seq in zip(
+                    self.costs, self.capacity, self.fixed, self.routes, strict=True
+                )
+            ]
+        )
+        bounds = np.empty(len(veh))
+        for kind, (rows, a, b, ab) in kinds.items():
+            mat = self.kind_matrix[kind]
+            bounds[rows] = mat[a, x] + mat[x, b] - ab
+        bounds += per_vehicle[veh]
+        allowed = self.allowed[x]
+        if allowed is not None:
+            bounds[~np.isin(veh, list(allowed))] = np.inf
+        return veh, pos, bounds
+
+    def _all_gaps(self) -> tuple[dict[int, tuple[np.ndarray, ...]], np.ndarray, np.ndarray]:
+        """Every gap of every used route and of one empty vehicle of each kind, grouped
+        by vehicle kind (rows into the gap list, nodes before and after, their arc)."""
+        veh: list[int] = []
+        pos: list[int] = []
+        a: list[int] = []
+        b: list[int] = []
         seen: set[tuple[int, int, int, int, int]] = set()
-        out = []
         for k in self.vehicles:
-            if not self.may_serve(k, x):
-                continue
-            if not self.routes[k]:
+            seq = self.routes[k]
+            if not seq and not self.restricted:  # identical empty vehicles: one is enough
                 if self.empty_keys[k] in seen:
                     continue
                 seen.add(self.empty_keys[k])
-            out.append(k)
-        return out
-
-    def cheapest_insertion(self, x: int, pen: Penalties) -> tuple[float, int, int]:
-        """(penalised added cost, vehicle, position) of the best place for ``x``
-        (infinite when no vehicle may take it)."""
-        best = (np.inf, -1, -1)
-        load = self.load[x]
-        for k in self.candidate_vehicles(x):
-            seq, arc, old = self.routes[k], self.arc[k], self.costs[k]
             path = [self.starts[k], *seq, self.ends[k]]
-            over = max(0, old.load + load - self.capacity[k]) - old.excess
-            base = pen.load * over + (0.0 if seq else self.fixed[k])
-            bounds = sorted(
-                (arc[path[i]][x] + arc[x][path[i + 1]] - arc[path[i]][path[i + 1]] + base, i)
-                for i in range(len(path) - 1)
-            )
-            for bound, i in bounds:
-                if bound >= best[0]:
-                    break  # time warp only adds to the bound
-                new = self.price(k, [*seq[:i], x, *seq[i:]])
-                delta = new.penalised(pen) - old.penalised(pen)
-                if delta < best[0]:
-                    best = (delta, k, i)
-        return best
+            veh += [k] * (len(path) - 1)
+            pos += range(len(path) - 1)
+            a += path[:-1]
+            b += path[1:]
+        veh_a, a_a, b_a = np.array(veh, dtype=np.int64), np.array(a), np.array(b)
+        kinds: dict[int, tuple[np.ndarray, ...]] = {}
+        kind_of = np.array(self.kind_of)[veh_a] if veh else np.zeros(0, dtype=np.int64)
+        for kind in set(kind_of.tolist()):
+            rows = np.flatnonzero(kind_of == kind)
+            ka, kb = a_a[rows], b_a[rows]
+            kinds[kind] = (rows, ka, kb, self.kind_matrix[kind][ka, kb])
+        return kinds, veh_a, np.array(pos, dtype=np.int64)
 
     def visits_of(self, k: int) -> list[Visit | Ferry]:
         """The visits of vehicle ``k``'s route with their current loads (as route events)."""
         return [Visit(self.lay.visits[x - self.first].unit, self.load[x]) for x in self.routes[k]]
 
 
-def _vehicle_matrices(m: DayModel) -> list[list[list[float]]]:
-    """Per vehicle: arc cost plus driving-time cost, as nested lists (shared by kind)."""
-    by_kind: dict[tuple[int, int], list[list[float]]] = {}
-    out = []
+def _kind_matrices(m: DayModel) -> tuple[list[np.ndarray], list[int]]:
+    """Arc cost plus driving-time cost of each vehicle kind (cost class and time price),
+    and each vehicle's kind."""
+    keys: list[tuple[int, int]] = []
+    kind_of = []
     for k in range(len(m.starts)):
         key = (m.vehicle_cost_class[k], m.span_cost[k])
-        if key not in by_kind:
-            c = m.cost[key[0]].astype(float) + key[1] * m.time.astype(float)
-            c[(m.cost[key[0]] >= BIG) | (m.time >= BIG)] = INFEASIBLE
-            by_kind[key] = c.tolist()
-        out.append(by_kind[key])
-    return out
+        if key not in keys:
+            keys.append(key)
+        kind_of.append(keys.index(key))
+    mats = []
+    for cls, span in keys:
+        c = m.cost[cls].astype(float) + span * m.time.astype(float)
+        c[(m.cost[cls] >= BIG) | (m.time >= BIG)] = INFEASIBLE
+        mats.append(c)
+    return mats, kind_of
 
 
 def _symmetric(m: DayModel) -> list[bool]:

@@ -182,6 +182,7 @@ class _Search:
         self.floor = Penalties(
             tune.road_penalty_floor * self.pen.load, tune.road_penalty_floor * self.pen.warp
         )
+        self._loads: dict[tuple[int, Pattern, str], int] = {}
         self.budget: int | None = None
         self.seconds = 0.0
         self.end = Deadline.after(0.0)
@@ -370,7 +371,6 @@ class _Search:
     def _pattern_costs(self, si: int) -> list[tuple[float, Pattern]]:
         """Each allowed pattern of ``si`` (taken off its days) with the penalised cost of
         its cheapest insertions."""
-        unit = self.inst.units[si][0]
         cache: dict[tuple[str, int], float] = {}
         out = []
         for pat in self.options[si]:
@@ -381,7 +381,7 @@ class _Search:
                 if day is None or not xs:
                     total = np.inf
                     break
-                load = self.inst.load(unit, pat, d)
+                load = self.load_of(si, pat, d)
                 if (d, load) not in cache:
                     day.load[xs[0]] = load
                     self.priced += 1
@@ -390,11 +390,17 @@ class _Search:
             out.append((total, pat))
         return out
 
+    def load_of(self, si: int, pat: Pattern, d: str) -> int:
+        """Parcels of (single-unit) station ``si``'s visit on ``d`` under ``pat``."""
+        key = (si, pat, d)
+        if key not in self._loads:
+            self._loads[key] = self.inst.load(self.inst.units[si][0], pat, d)
+        return self._loads[key]
+
     def _insert_pattern(self, si: int, pat: Pattern) -> None:
-        unit = self.inst.units[si][0]
         for d in self.inst.days:
             for x in self.nodes[d].get(si, []):
-                self.days[d].load[x] = self.inst.load(unit, pat, d) if d in pat else 0
+                self.days[d].load[x] = self.load_of(si, pat, d) if d in pat else 0
         for d in pat:
             day = self.days[d]
             x = self.nodes[d][si][0]
@@ -513,8 +519,12 @@ def _around(day: RoadDay, k: int, i: int) -> tuple[int, int]:
     return before, after
 
 
-def _warp_now(day: RoadDay, pen: Penalties, *ks: int) -> float:
-    return pen.warp * sum(day.costs[k].warp for k in set(ks))
+def _warp_now(day: RoadDay, pen: Penalties, ku: int, kv: int | None = None) -> float:
+    """The penalty of the time warp routes ``ku`` and ``kv`` break now."""
+    warp = day.costs[ku].warp
+    if kv is not None and kv != ku:
+        warp += day.costs[kv].warp
+    return pen.warp * warp if warp else 0.0
 
 
 def _over(day: RoadDay, pen: Penalties, k: int, load: int) -> float:
