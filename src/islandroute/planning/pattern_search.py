@@ -16,10 +16,11 @@ import numpy as np
 
 from islandroute.planning.construct import fits, route_cost
 from islandroute.planning.day import DayLayout, Visit, build_day, events_to_nodes, working
+from islandroute.planning.day_solver import DayResult
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.options import DEFAULT_TUNING
 from islandroute.planning.ortools_adapter import BIG, DayModel
-from islandroute.planning.week import DayResult, Week
+from islandroute.planning.week import Week
 
 EPS = 1e-6  # a move must gain more than this (solver cost units)
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from islandroute.errors import InfeasibleError, Problem
-from islandroute.model.network import Ferry, Vehicle
+from islandroute.model.network import Ferry
 from islandroute.model.plan import Route
 from islandroute.planning.clock import NEVER, Deadline
-from islandroute.planning.construct import construct
 from islandroute.planning.day import (
     Visit,
     build_day,
@@ -19,33 +17,19 @@ from islandroute.planning.day import (
     route_events,
     working,
 )
+from islandroute.planning.day_solver import DayResult, DaySolver, Events
 from islandroute.planning.instance import Instance, Pattern, Unit
 from islandroute.planning.merged import merge
 from islandroute.planning.options import DEFAULT_TUNING, Tuning
-from islandroute.planning.ortools_adapter import DayModel, DaySolution, solve_day
-from islandroute.planning.regions import regions
 from islandroute.planning.schedule import build_route
 
-Events = list[tuple[Vehicle, list[Visit | Ferry]]]
-
-
-@dataclass
-class DayResult:
-    """One day's solved routes (as events) and what the solver said."""
-
-    events: Events
-    objective: int
-    dropped: list[Visit] = field(default_factory=list)
-    seconds: float = 0.0
-    settled: bool = False  # small enough that a plain descent left nothing to try
+__all__ = ["DayResult", "Events", "Week"]
 
 
 class Week:
-    """Solves the days of an instance for an assignment, keeping each day's result.
-
-    Every OR-Tools call ends by ``deadline`` (the plan's); a day that gets no solution
-    in time is built greedily (:func:`~islandroute.planning.construct.construct`).
-    """
+    """An assignment and each day's result; days are (re-)solved by its
+    :class:`~islandroute.planning.day_solver.DaySolver`, which every call of ends by
+    ``deadline`` (the plan's)."""
 
     def __init__(
         self,
@@ -62,6 +46,7 @@ class Week:
         self.tuning = tuning
         self.deadline = deadline
         self.days: dict[str, DayResult] = {}
+        self.solver = DaySolver(inst, effort, tuning, deadline)
 
     def fork(self, assignment: dict[int, Pattern] | None = None) -> Week:
         """A trial week: the same settings and days' routes, another assignment."""
@@ -163,7 +148,7 @@ class Week:
                 for lay, p in zip(lays, prev, strict=True)
             ]
         )
-        sol = self._ortools(merged.model, seconds, scale, initial)
+        sol = self.solver.ortools(merged.model, seconds, scale, initial)
         if not sol.found or sol.dropped or sum(sol.vehicle_costs) >= self.objective():
             return False
         spent = time.perf_counter() - t0
@@ -177,132 +162,13 @@ class Week:
         self.days = days
         return True
 
-    def _solution_limit(self, visits: int, scale: float) -> int:
-        """Solutions a search may find before it stops on its own: ``effort`` per visit."""
-        return self.tuning.solution_limit(self.effort, visits, scale)
-
-    def _ortools(
-        self,
-        m: DayModel,
-        seconds: float,
-        scale: float | None,
-        initial: list[list[int]] | None = None,
-        first: str | None = None,
-    ) -> DaySolution:
-        """One OR-Tools search of ``m`` for ``seconds`` at most, ended by the deadline
-        (``scale``: solution limit by effort; ``first``: another first-solution way)."""
-        extra = {"first": first} if first else {}
-        return solve_day(
-            m,
-            guided=len(m.visits) > self.tuning.settled_visits,
-            time_limit=seconds,
-            solution_limit=None if scale is None else self._solution_limit(len(m.visits), scale),
-            initial=initial,
-            deadline=self.deadline,
-            opening_share=self.tuning.opening_share,
-            min_seconds=self.tuning.min_solve_s,
-            **extra,
-        )
-
     def solve(self, day: str, seconds: float, warm: bool = False, scale: float = 1) -> DayResult:
-        """(Re-)solve one day within about ``seconds``, region by region.
-
-        Each region is solved on part of its fleet, then on all of it if a visit is left
-        out; visits still left out get a last pass with every vehicle not yet used, and
-        then the whole day in one model. ``warm`` starts from the day's last routes.
-        """
-        t0 = time.perf_counter()
-        inst = self.inst
-        visits = day_visits(inst, day, self.assignment)
-        rows = working(inst, day)
+        """(Re-)solve one day within about ``seconds`` (``warm``: from its last routes)."""
+        visits = day_visits(self.inst, day, self.assignment)
         prev = {v.id: ev for v, ev in self.days[day].events} if warm and day in self.days else {}
-        events: Events = []
-        objective = 0
-        dropped: list[Visit] = []
-        parts = regions(inst, day, visits, rows, self.tuning) if visits else []
-        tune = self.tuning
-        for part_visits, part_rows in parts:
-            share = seconds * len(part_visits) / len(visits)
-            ev, obj, drop = self._solve_part(day, part_visits, part_rows, share, prev, scale)
-            events += ev
-            objective += obj
-            dropped += drop
-        if dropped and len(parts) > 1:
-            used = {v.id for v, _ in events}
-            spare = [k for k in rows if inst.vehicles[k].id not in used]
-            left = max(tune.spare_least_s, seconds - (time.perf_counter() - t0))
-            ev, obj, dropped = self._solve_part(day, dropped, spare, left, {})
-            events += ev
-            objective += obj
-            if dropped and len(visits) <= tune.whole_day_visits:  # last resort: one model
-                left = max(tune.whole_day_least_s, seconds - (time.perf_counter() - t0))
-                whole = self._solve_part(day, visits, rows, left, {})
-                if len(whole[2]) < len(dropped):
-                    events, objective, dropped = whole
-        settled = not dropped and len(visits) <= self.tuning.settled_visits
-        res = DayResult(events, objective, dropped, time.perf_counter() - t0, settled)
+        res = self.solver.solve(day, visits, prev, seconds, scale)
         self.days[day] = res
         return res
-
-    def _solve_part(
-        self,
-        day: str,
-        visits: list[Visit],
-        rows: list[int],
-        seconds: float,
-        prev: dict[str, list[Visit | Ferry]],
-        scale: float = 1,
-    ) -> tuple[Events, int, list[Visit]]:
-        """One region: a smaller fleet first, the whole fleet if a visit is left out."""
-        tune = self.tuning
-        best: tuple[Events, int, list[Visit]] = ([], 0, list(visits))
-        end = Deadline.after(seconds)
-        small = len(visits) <= tune.whole_day_visits  # cheap to rebuild and search again
-        shares = (tune.small_fleet_share, 1 - tune.small_fleet_share)
-        for margin, share in zip((tune.fleet_margin, None), shares, strict=True):
-            if best[0] and not small and end.passed():
-                break
-            lay = build_day(self.inst, day, visits, rows, margin, tuning=tune)
-            if lay is None or lay.model is None:
-                return best
-            initial = None
-            if prev:
-                initial = events_to_nodes(lay, [prev.get(v.id, []) for v in lay.vehicles])
-            budget = seconds if prev else seconds * share
-            sol = self._first_routes(lay.model, budget, scale, initial)
-            sol = self._retry(lay.model, sol, budget, end, small)
-            dropped = [lay.visits[n - lay.first_visit] for n in sol.dropped]
-            if len(dropped) < len(best[2]) or (not dropped and sol.objective < best[1]):
-                best = (route_events(lay, sol.routes), sol.objective, dropped)
-            if not dropped or len(lay.vehicles) == len(rows):
-                break
-        return best
-
-    def _first_routes(
-        self, m: DayModel, seconds: float, scale: float, initial: list[list[int]] | None
-    ) -> DaySolution:
-        """OR-Tools' routes, or greedy ones when it found none in time."""
-        sol = self._ortools(m, seconds, scale, initial)
-        return sol if sol.found else construct(m, initial)
-
-    def _retry(
-        self, m: DayModel, sol: DaySolution, budget: float, end: Deadline, small: bool
-    ) -> DaySolution:
-        """A visit left out: search again, other ways in, while the part's time (small
-        models: the retries' own) and the plan's time last."""
-        tune = self.tuning
-        each = max(tune.retry_least_s, budget * tune.retry_share / len(tune.retry_strategies))
-        for first in tune.retry_strategies:
-            if not sol.dropped or (not small and end.passed()) or self.deadline.passed():
-                break
-            retry = self._ortools(m, each, None, first=first)
-            if not retry.found:
-                continue
-            if len(retry.dropped) < len(sol.dropped) or (
-                len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
-            ):
-                sol = retry
-        return sol
 
     def solve_all(self, seconds: float, progress: Callable[[str], None] | None = None) -> None:
         """Solve every day, sharing ``seconds`` by the day's number of visits (each day

@@ -31,10 +31,11 @@ import numpy as np
 from islandroute.planning.clock import Deadline
 from islandroute.planning.day import COST_SCALE, build_day, events_to_nodes, working
 from islandroute.planning.day import Visit as DayVisit
+from islandroute.planning.day_solver import DayResult
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.options import Tuning
 from islandroute.planning.road_days import Penalties, RoadDay, is_road_day
-from islandroute.planning.week import DayResult, Week
+from islandroute.planning.week import Week
 
 EPS = 1e-6  # a move must gain more than this (solver cost units)
 Say = Callable[[str], None]
