@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from islandroute.model.network import Ferry, Vehicle
+from islandroute.network.reach import Access
 from islandroute.planning.instance import Instance, Pattern, Unit
 from islandroute.planning.options import DEFAULT_TUNING, Tuning
 from islandroute.planning.ortools_adapter import BIG, DayModel
@@ -94,25 +95,86 @@ def build_day(
     if fleet_margin is not None:
         rows = _enough_vehicles(inst, di, rows, visits, fleet_margin)
     vehicles = [inst.vehicles[k] for k in rows]
-    t = inst.travel
     depots = list(dict.fromkeys(v.depot for v in vehicles))
     lay = DayLayout(day, vehicles, depots, visits, [])
+    pairs, allowed_veh, bonus = _add_crossings(inst, lay)
+    lay.loc = depots + [v.unit.node for v in visits] + [f.from_ for f in lay.ferries]
+    for j, v in enumerate(visits):
+        ks = [k for k, r in enumerate(rows) if inst.servable[r, di, v.unit.station]]
+        allowed_veh[lay.first_visit + j] = ks
+    lay.seeds = _island_trips(inst, lay, pairs, allowed_veh, tuning.island_trip_fill)
+    lay.model = _day_model(inst, lay, pairs, allowed_veh, bonus)
+    return lay
+
+
+def _add_crossings(
+    inst: Instance, lay: DayLayout
+) -> tuple[list[tuple[int, int]], dict[int, list[int]], dict[int, int]]:
+    """Append the day's crossing copies to ``lay.ferries`` as (out, back) node pairs;
+    returns the pairs, the vehicles that may ride each node and its opening bonus."""
     pairs: list[tuple[int, int]] = []
     allowed_veh: dict[int, list[int]] = {}
     bonus: dict[int, int] = {}
-    for out_f, back_f, n_copies, who in _crossings(inst, day, vehicles, visits):
+    for out_f, back_f, n_copies, who in _crossings(inst, lay.day, lay.vehicles, lay.visits):
         for _ in range(n_copies):
-            node = len(depots) + len(visits) + len(lay.ferries)
+            node = len(lay.depots) + len(lay.visits) + len(lay.ferries)
             lay.ferries += [out_f, back_f]
             pairs.append((node, node + 1))
             allowed_veh[node] = allowed_veh[node + 1] = who
             bonus[node] = bonus[node + 1] = CROSSING_BONUS
-    lay.loc = depots + [v.unit.node for v in visits] + [f.from_ for f in lay.ferries]
-    n = len(lay.loc)
+    return pairs, allowed_veh, bonus
+
+
+def _day_model(
+    inst: Instance,
+    lay: DayLayout,
+    pairs: list[tuple[int, int]],
+    allowed_veh: dict[int, list[int]],
+    bonus: dict[int, int],
+) -> DayModel:
+    """The solver's model of a laid-out day, in solver units: ticks of a minute (a
+    hundredth on planar networks) and :data:`COST_SCALE` cost units per yuan."""
+    scale = 1.0 if inst.integral else 100.0
+    ok, road_min, road_km = _road_arcs(inst, lay)
+    classes = sorted({v.cost_per_km for v in lay.vehicles})
+    starts = [lay.depots.index(v.depot) for v in lay.vehicles]
+    return DayModel(
+        time=_time_matrix(inst, lay, ok, road_min, scale),
+        cost=_cost_matrices(lay, classes, ok, road_km),
+        vehicle_cost_class=[classes.index(v.cost_per_km) for v in lay.vehicles],
+        starts=starts,
+        ends=starts,
+        demand=np.array(
+            [0] * len(lay.depots) + [v.load for v in lay.visits] + [0] * len(lay.ferries)
+        ),
+        capacity=[v.capacity for v in lay.vehicles],
+        windows=_windows(inst, lay, scale),
+        vehicle_start=_vehicle_starts(inst, lay, scale),
+        vehicle_end=[round(v.shift[1] * scale) for v in lay.vehicles],
+        fixed_cost=[round(v.cost_fixed * COST_SCALE) for v in lay.vehicles],
+        span_cost=[round(v.cost_per_hour / 60 * COST_SCALE / scale) for v in lay.vehicles],
+        horizon=int(inst.horizon * scale),
+        allowed_times={
+            lay.first_ferry + j: [round(x * scale) for x in f.departures.get(lay.day, ())]
+            for j, f in enumerate(lay.ferries)
+        },
+        allowed_vehicles=allowed_veh,
+        optional=list(range(lay.first_ferry, len(lay.loc))),
+        pairs=pairs,
+        bonus=bonus,
+        seeds=lay.seeds,
+        visits=list(range(lay.first_visit, lay.first_ferry)),
+    )
+
+
+def _road_arcs(inst: Instance, lay: DayLayout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which arcs stay on one road network, and their road minutes and km: from where a
+    vehicle is after a node (a ferry node leaves it at the far pier) to the next node."""
+    t = inst.travel
     rows_idx = np.array([t.i(x) for x in lay.loc], dtype=np.int64)
-    # where a vehicle is after the node: a ferry node leaves it at the far pier
     after = np.array(
-        [t.i(x) for x in depots + [v.unit.node for v in visits]] + [t.i(f.to) for f in lay.ferries],
+        [t.i(x) for x in lay.depots + [v.unit.node for v in lay.visits]]
+        + [t.i(f.to) for f in lay.ferries],
         dtype=np.int64,
     )
     zone_after = t.zone[after]
@@ -120,68 +182,64 @@ def build_day(
     road_min = t.minutes[np.ix_(after, rows_idx)]
     road_km = t.km[np.ix_(after, rows_idx)]
     ok = (zone_after[:, None] == zone_before[None, :]) & np.isfinite(road_min)
+    return ok, road_min, road_km
+
+
+def _time_matrix(
+    inst: Instance, lay: DayLayout, ok: np.ndarray, road_min: np.ndarray, scale: float
+) -> np.ndarray:
+    """Solver ticks of each arc: the service or crossing at its tail plus the drive, each
+    rounded as plan times are; :data:`BIG` where the arc leaves the road network."""
+    n = len(lay.loc)
     service = np.zeros(n)
-    for j, v in enumerate(visits):
+    for j, v in enumerate(lay.visits):
         service[lay.first_visit + j] = inst.station(v.unit.station).service_minutes
     crossing = np.zeros(n)
-    fare = np.zeros(n)
     for j, f in enumerate(lay.ferries):
         crossing[lay.first_ferry + j] = f.minutes
-        fare[lay.first_ferry + j] = f.fare_vehicle
     dur = np.vectorize(inst.duration, otypes=[float])
-    scale = 1.0 if inst.integral else 100.0
     tmat = dur(service)[:, None] + dur(crossing)[:, None] + dur(np.where(ok, road_min, 0.0))
     time_int = np.where(ok, np.ceil(tmat * scale - 1e-6), BIG).astype(np.int64)
     np.fill_diagonal(time_int, 0)
-    classes = sorted({v.cost_per_km for v in vehicles})
+    return time_int
+
+
+def _cost_matrices(
+    lay: DayLayout, classes: list[float], ok: np.ndarray, road_km: np.ndarray
+) -> list[np.ndarray]:
+    """One arc cost matrix per cost-per-km class: road km at that rate plus the vehicle
+    fare of a ferry at the arc's tail; :data:`BIG` where the arc leaves the road network."""
+    fare = np.zeros(len(lay.loc))
+    for j, f in enumerate(lay.ferries):
+        fare[lay.first_ferry + j] = f.fare_vehicle
     costs = []
     for cpk in classes:
         c = np.where(ok, np.rint((road_km * cpk + fare[:, None]) * COST_SCALE), BIG)
         np.fill_diagonal(c, 0)
         costs.append(c.astype(np.int64))
+    return costs
 
-    open_: list[tuple[float, float]] = [(0, inst.horizon * scale)] * len(depots)
-    for v in visits:
+
+def _windows(inst: Instance, lay: DayLayout, scale: float) -> list[tuple[int, int]]:
+    """Time windows in ticks: the whole horizon at depots and ferry nodes, opening hours
+    at visits."""
+    open_: list[tuple[float, float]] = [(0, inst.horizon * scale)] * len(lay.depots)
+    for v in lay.visits:
         o = inst.station(v.unit.station).open
         open_.append((o[0] * scale, o[1] * scale))
     open_ += [(0, inst.horizon * scale)] * len(lay.ferries)
-    allowed_times = {
-        lay.first_ferry + j: [round(x * scale) for x in f.departures.get(day, ())]
-        for j, f in enumerate(lay.ferries)
-    }
-    for j, v in enumerate(visits):
-        ks = [k for k, r in enumerate(rows) if inst.servable[r, di, v.unit.station]]
-        allowed_veh[lay.first_visit + j] = ks
-    lay.seeds = _island_trips(inst, lay, pairs, allowed_veh, tuning.island_trip_fill)
-    starts = [depots.index(v.depot) for v in vehicles]
-    accs = [inst.reach.access(v, day) for v in vehicles]
-    lay.model = DayModel(
-        time=time_int,
-        cost=costs,
-        vehicle_cost_class=[classes.index(v.cost_per_km) for v in vehicles],
-        starts=starts,
-        ends=starts,
-        demand=np.array([0] * len(depots) + [v.load for v in visits] + [0] * len(lay.ferries)),
-        capacity=[v.capacity for v in vehicles],
-        windows=[(math.floor(a), math.ceil(b)) for a, b in open_],
-        vehicle_start=[
-            (math.ceil(a.ready * scale), round(v.shift[1] * scale))
-            for a, v in zip(accs, vehicles, strict=True)
-            if a is not None
-        ],
-        vehicle_end=[round(v.shift[1] * scale) for v in vehicles],
-        fixed_cost=[round(v.cost_fixed * COST_SCALE) for v in vehicles],
-        span_cost=[round(v.cost_per_hour / 60 * COST_SCALE / scale) for v in vehicles],
-        horizon=int(inst.horizon * scale),
-        allowed_times=allowed_times,
-        allowed_vehicles=allowed_veh,
-        optional=list(range(lay.first_ferry, n)),
-        pairs=pairs,
-        bonus=bonus,
-        seeds=lay.seeds,
-        visits=list(range(lay.first_visit, lay.first_ferry)),
-    )
-    return lay
+    return [(math.floor(a), math.ceil(b)) for a, b in open_]
+
+
+def _vehicle_starts(inst: Instance, lay: DayLayout, scale: float) -> list[tuple[int, int]]:
+    """Each working vehicle's (earliest start, shift end) in ticks: it leaves once its
+    parcels are at its depot."""
+    accs = [inst.reach.access(v, lay.day) for v in lay.vehicles]
+    return [
+        (math.ceil(a.ready * scale), round(v.shift[1] * scale))
+        for a, v in zip(accs, lay.vehicles, strict=True)
+        if a is not None
+    ]
 
 
 def _enough_vehicles(
@@ -218,29 +276,9 @@ def _crossings(
     the parcels beyond it plus one, at most one per vehicle that can make the trip.
     """
     t = inst.travel
-    load_by_zone: dict[int, int] = {}
-    for v in visits:
-        z = t.zone_of(v.unit.node)
-        load_by_zone[z] = load_by_zone.get(z, 0) + max(1, v.load)
-    links: dict[int, set[int]] = {}
     lines = [f for f in inst.net.ferries if f.vehicles and f.departures.get(day)]
-    for f in lines:
-        a, b = t.zone_of(f.from_), t.zone_of(f.to)
-        links.setdefault(a, set()).add(b)
-        links.setdefault(b, set()).add(a)
-
-    def side(start: int, blocked: int) -> tuple[int, set[int]]:
-        seen, queue = {start, blocked}, deque([start])
-        total = 0
-        while queue:
-            z = queue.popleft()
-            total += load_by_zone.get(z, 0)
-            for y in links.get(z, ()):
-                if y not in seen:
-                    seen.add(y)
-                    queue.append(y)
-        return total, seen - {blocked}
-
+    loads = _zone_loads(inst, visits)
+    links = _zone_links(inst, lines)
     accs = [inst.reach.access(v, day) for v in vehicles]
     out = []
     for f in lines:
@@ -249,26 +287,79 @@ def _crossings(
         if not backs:
             continue
         g = min(backs, key=lambda g: (g.from_ != f.to, g.to != f.from_, g.id))
-        home_side = side(za, zb)[1]
-        load = side(zb, za)[0]
+        home_side = _side(links, loads, za, zb)[1]
+        load = _side(links, loads, zb, za)[0]
         if load <= 0:
             continue
-        ks = [
-            k
-            for k, (v, acc) in enumerate(zip(vehicles, accs, strict=True))
-            if acc is not None
-            and acc.reached
-            and acc.home_by
-            and t.zone_of(v.depot) in home_side
-            and acc.reached.get(f.from_, np.inf) <= max(f.departures[day])
-            and f.to in acc.home_by
-            and g.from_ in acc.home_by
-        ]
+        ks = _able_to_cross(inst, day, vehicles, accs, (f, g), home_side)
         if not ks:
             continue
         cap = max(vehicles[k].capacity for k in ks)
         out.append((f, g, min(len(ks), math.ceil(load / cap) + 1), ks))
     return out
+
+
+def _zone_loads(inst: Instance, visits: list[Visit]) -> dict[int, int]:
+    """Parcels to deliver in each road zone (every visit counts at least one)."""
+    t = inst.travel
+    load_by_zone: dict[int, int] = {}
+    for v in visits:
+        z = t.zone_of(v.unit.node)
+        load_by_zone[z] = load_by_zone.get(z, 0) + max(1, v.load)
+    return load_by_zone
+
+
+def _zone_links(inst: Instance, lines: list[Ferry]) -> dict[int, set[int]]:
+    """The road zones each zone is joined to by the day's vehicle ferry ``lines``."""
+    t = inst.travel
+    links: dict[int, set[int]] = {}
+    for f in lines:
+        a, b = t.zone_of(f.from_), t.zone_of(f.to)
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+    return links
+
+
+def _side(
+    links: dict[int, set[int]], loads: dict[int, int], start: int, blocked: int
+) -> tuple[int, set[int]]:
+    """The parcels and zones reached from ``start`` by ferry without passing ``blocked``:
+    one side of the crossing between them."""
+    seen, queue = {start, blocked}, deque([start])
+    total = 0
+    while queue:
+        z = queue.popleft()
+        total += loads.get(z, 0)
+        for y in links.get(z, ()):
+            if y not in seen:
+                seen.add(y)
+                queue.append(y)
+    return total, seen - {blocked}
+
+
+def _able_to_cross(
+    inst: Instance,
+    day: str,
+    vehicles: list[Vehicle],
+    accs: list[Access | None],
+    trip: tuple[Ferry, Ferry],
+    home_side: set[int],
+) -> list[int]:
+    """The vehicles based on ``home_side`` that can catch the ``trip``'s out line on
+    ``day`` and still get home after taking its back line."""
+    t = inst.travel
+    f, g = trip
+    return [
+        k
+        for k, (v, acc) in enumerate(zip(vehicles, accs, strict=True))
+        if acc is not None
+        and acc.reached
+        and acc.home_by
+        and t.zone_of(v.depot) in home_side
+        and acc.reached.get(f.from_, np.inf) <= max(f.departures[day])
+        and f.to in acc.home_by
+        and g.from_ in acc.home_by
+    ]
 
 
 def _island_trips(
