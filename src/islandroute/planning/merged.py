@@ -10,7 +10,7 @@ may only ride the vehicles of its days (so arcs between days are never taken).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -58,12 +58,54 @@ Key = tuple[int, tuple[str, ...]]  # a visit's (station, carriers)
 def merge(layouts: list[DayLayout], shared: set[Key]) -> Merged:
     """One model of ``layouts``; visits whose ``(station, carriers)`` key is in ``shared``
     appear once, on the vehicles of every day whose layout holds them."""
-    models = [lay.model for lay in layouts]
-    assert all(m is not None for m in models)
+    models = _models(layouts)
+    first = models[0]
+    local, n = _merged_nodes(layouts, models, shared)
+    cpks = sorted({v.cost_per_km for lay in layouts for v in lay.vehicles})
+    time_m, costs = _arc_matrices(layouts, models, local, n, cpks)
+    demand, windows = _node_values(models, local, n)
+    fleet = _fleet(layouts, models, local, cpks)
+    pieces = list(zip(models, local, strict=True))
+    model = DayModel(
+        time=time_m,
+        cost=costs,
+        vehicle_cost_class=fleet.cost_class,
+        starts=fleet.starts,
+        ends=list(fleet.starts),
+        demand=demand,
+        capacity=fleet.capacity,
+        windows=windows,
+        vehicle_start=fleet.vehicle_start,
+        vehicle_end=fleet.vehicle_end,
+        fixed_cost=fleet.fixed_cost,
+        span_cost=fleet.span_cost,
+        horizon=max(m.horizon for m in models),
+        allowed_times={int(g[x]): ts for m, g in pieces for x, ts in m.allowed_times.items()},
+        allowed_vehicles=_allowed_vehicles(models, local),
+        optional=sorted({int(g[x]) for m, g in pieces for x in m.optional}),
+        visits=sorted({int(g[x]) for m, g in pieces for x in m.visits}),
+        pairs=[(int(g[a]), int(g[b])) for m, g in pieces for a, b in m.pairs],
+        bonus={int(g[x]): b for m, g in pieces for x, b in m.bonus.items()},
+        drop_penalty=first.drop_penalty,
+    )
+    return Merged(layouts, model, local, fleet.owner)
+
+
+def _models(layouts: list[DayLayout]) -> list[DayModel]:
+    """The layouts' models; every layout must have been built."""
+    models = [lay.model for lay in layouts if lay.model is not None]
+    assert len(models) == len(layouts)
+    return models
+
+
+def _merged_nodes(
+    layouts: list[DayLayout], models: list[DayModel], shared: set[Key]
+) -> tuple[list[np.ndarray], int]:
+    """Each layout's nodes numbered in the merged model (a depot or shared visit once,
+    in order of first appearance), and the number of merged nodes."""
     index: dict[tuple, int] = {}
     local: list[np.ndarray] = []
     for lay, m in zip(layouts, models, strict=True):
-        assert m is not None
         ids = []
         for node in range(m.time.shape[0]):
             key = _key(lay, node, shared)
@@ -71,88 +113,89 @@ def merge(layouts: list[DayLayout], shared: set[Key]) -> Merged:
                 index[key] = len(index)
             ids.append(index[key])
         local.append(np.array(ids, dtype=np.int64))
-    n = len(index)
-    cpks = sorted({v.cost_per_km for lay in layouts for v in lay.vehicles})
+    return local, len(index)
+
+
+def _arc_matrices(
+    layouts: list[DayLayout],
+    models: list[DayModel],
+    local: list[np.ndarray],
+    n: int,
+    cpks: list[float],
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Merged arc times and one cost matrix per cost-per-km class; arcs between nodes of
+    different days stay forbidden (:data:`BIG`)."""
     time_m = np.full((n, n), BIG, dtype=np.int64)
     costs = [np.full((n, n), BIG, dtype=np.int64) for _ in cpks]
-    demand = np.zeros(n, dtype=np.int64)
-    windows = [(0, 0)] * n
-    offset = 0
-    owner: list[tuple[int, int]] = []
-    allowed: dict[int, set[int]] = {}
-    fields: dict[str, list] = {
-        k: []
-        for k in (
-            "starts",
-            "capacity",
-            "vehicle_start",
-            "vehicle_end",
-            "fixed_cost",
-            "span_cost",
-            "vehicle_cost_class",
-        )
-    }
-    allowed_times: dict[int, list[int]] = {}
-    optional: set[int] = set()
-    visits: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    bonus: dict[int, int] = {}
-    for li, (lay, m) in enumerate(zip(layouts, models, strict=True)):
-        assert m is not None
-        g = local[li]
+    for lay, m, g in zip(layouts, models, local, strict=True):
         time_m[np.ix_(g, g)] = m.time
         lay_cpks = sorted({v.cost_per_km for v in lay.vehicles})
         for c, cpk in enumerate(lay_cpks):
             costs[cpks.index(cpk)][np.ix_(g, g)] = m.cost[c]
+    return time_m, costs
+
+
+def _node_values(
+    models: list[DayModel], local: list[np.ndarray], n: int
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Each merged node's demand and time window (a shared node's from the last day
+    that holds it)."""
+    demand = np.zeros(n, dtype=np.int64)
+    windows = [(0, 0)] * n
+    for m, g in zip(models, local, strict=True):
         demand[g] = m.demand
         for node, w in enumerate(m.windows):
             windows[g[node]] = w
+    return demand, windows
+
+
+@dataclass
+class _Fleet:
+    """The merged model's vehicles, layout after layout, with the owner of each."""
+
+    starts: list[int] = field(default_factory=list)
+    capacity: list[int] = field(default_factory=list)
+    vehicle_start: list[tuple[int, int]] = field(default_factory=list)
+    vehicle_end: list[int] = field(default_factory=list)
+    fixed_cost: list[int] = field(default_factory=list)
+    span_cost: list[int] = field(default_factory=list)
+    cost_class: list[int] = field(default_factory=list)
+    owner: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _fleet(
+    layouts: list[DayLayout], models: list[DayModel], local: list[np.ndarray], cpks: list[float]
+) -> _Fleet:
+    """Every layout's vehicles in turn, starting at their merged depot nodes, with cost
+    classes renumbered over all the layouts' cost-per-km rates."""
+    fleet = _Fleet()
+    for li, (lay, m, g) in enumerate(zip(layouts, models, local, strict=True)):
+        fleet.owner += [(li, k) for k in range(len(m.starts))]
+        fleet.starts += [int(g[s]) for s in m.starts]
+        fleet.capacity += m.capacity
+        fleet.vehicle_start += m.vehicle_start
+        fleet.vehicle_end += m.vehicle_end
+        fleet.fixed_cost += m.fixed_cost
+        fleet.span_cost += m.span_cost
+        fleet.cost_class += [cpks.index(v.cost_per_km) for v in lay.vehicles]
+    return fleet
+
+
+def _allowed_vehicles(models: list[DayModel], local: list[np.ndarray]) -> dict[int, list[int]]:
+    """The merged vehicles that may serve each node other than a depot: those allowed on
+    every day whose layout holds it, numbered after the earlier layouts' vehicles."""
+    allowed: dict[int, set[int]] = {}
+    offset = 0
+    for m, g in zip(models, local, strict=True):
         nveh = len(m.starts)
-        owner += [(li, k) for k in range(nveh)]
-        fields["starts"] += [int(g[s]) for s in m.starts]
-        fields["capacity"] += m.capacity
-        fields["vehicle_start"] += m.vehicle_start
-        fields["vehicle_end"] += m.vehicle_end
-        fields["fixed_cost"] += m.fixed_cost
-        fields["span_cost"] += m.span_cost
-        fields["vehicle_cost_class"] += [cpks.index(v.cost_per_km) for v in lay.vehicles]
         depots = set(m.starts) | set(m.ends)
         for node in range(len(g)):
             if node in depots:
                 continue
             ks = m.allowed_vehicles.get(node, range(nveh))
             allowed.setdefault(int(g[node]), set()).update(offset + k for k in ks)
-        allowed_times.update({int(g[x]): ts for x, ts in m.allowed_times.items()})
-        optional |= {int(g[x]) for x in m.optional}
-        visits |= {int(g[x]) for x in m.visits}
-        pairs += [(int(g[a]), int(g[b])) for a, b in m.pairs]
-        bonus.update({int(g[x]): b for x, b in m.bonus.items()})
         offset += nveh
-    first = models[0]
-    assert first is not None
-    model = DayModel(
-        time=time_m,
-        cost=costs,
-        vehicle_cost_class=fields["vehicle_cost_class"],
-        starts=fields["starts"],
-        ends=list(fields["starts"]),
-        demand=demand,
-        capacity=fields["capacity"],
-        windows=windows,
-        vehicle_start=fields["vehicle_start"],
-        vehicle_end=fields["vehicle_end"],
-        fixed_cost=fields["fixed_cost"],
-        span_cost=fields["span_cost"],
-        horizon=max(m.horizon for m in models if m is not None),
-        allowed_times=allowed_times,
-        allowed_vehicles={x: sorted(ks) for x, ks in allowed.items()},
-        optional=sorted(optional),
-        visits=sorted(visits),
-        pairs=pairs,
-        bonus=bonus,
-        drop_penalty=first.drop_penalty,
-    )
-    return Merged(layouts, model, local, owner)
+    return {x: sorted(ks) for x, ks in allowed.items()}
 
 
 def _key(lay: DayLayout, node: int, shared: set[Key]) -> tuple:
