@@ -233,91 +233,119 @@ def diagnose(
     only its own vehicles. Returns one problem per station and rule; empty when every
     station can be planned.
     """
-    problems: list[Problem] = []
     days = list(net.service_days)
     carriers = carriers if carriers is not None else list(net.carrier_ids)
-    owners: dict[str | None, list[Vehicle]] = {}
-    for v in net.vehicles:
-        owners.setdefault(v.carrier, []).append(v)
-
-    def fleet_for(carrier: str) -> list[Vehicle]:
-        return list(net.vehicles) if mode == "joint" else owners.get(carrier, [])
-
-    groups: dict[tuple[str, ...], list[Vehicle]] = {}
-    for c in carriers:
-        key: tuple[str, ...] = ("*",) if mode == "joint" else (c,)
-        groups.setdefault(key, fleet_for(c))
-    served: dict[tuple[str, ...], np.ndarray] = {}
-    spatial: dict[tuple[str, ...], np.ndarray] = {}
-    for key, fleet in groups.items():
-        ok = np.zeros((len(reach.stations), len(days)), dtype=bool)
-        sp = np.zeros(len(reach.stations), dtype=bool)
-        for v in fleet:
-            for k, d in enumerate(days):
-                ok[:, k] |= reach.servable(v, d)
-                acc = reach.access(v, d, timed=False)
-                if acc is not None:
-                    sp |= np.isfinite(acc.arrive) & np.isfinite(acc.leave)
-        served[key], spatial[key] = ok, sp
+    groups = _fleet_groups(net, mode, carriers)
+    reached = {key: _fleet_reach(reach, fleet, days) for key, fleet in groups.items()}
     largest = {key: reach.largest_capacity(fleet, days) for key, fleet in groups.items()}
-
+    problems: list[Problem] = []
     for si, st in enumerate(reach.stations):
-        obj = f"station {st.node!r}"
         for c in carriers:
             if st.demand.get(c, 0) + st.pickup.get(c, 0) <= 0:
                 continue
-            key = ("*",) if mode == "joint" else (c,)
-            who = "any vehicle" if mode == "joint" else f"{c}'s own vehicles"
-            fleet = groups[key]
-            ok_days = [d for k, d in enumerate(days) if served[key][si, k]]
-            if not fleet:
-                problems.append(Problem(obj, "reach", f"carrier {c!r} has no vehicle"))
-            elif not spatial[key][si]:
-                problems.append(
-                    Problem(
-                        obj,
-                        "reach",
-                        f"{who} cannot reach it (no road, bridge or vehicle ferry from a depot, "
-                        f"and no vehicle based on island {net.node_by_id[st.node].island!r})",
-                    )
-                )
-            elif not ok_days:
-                problems.append(
-                    Problem(
-                        obj,
-                        "open",
-                        f"opening hours {list(st.open)} fit no shift of {who} once ferry "
-                        "timetables and the way home are counted",
-                    )
-                )
-            elif len(ok_days) < st.min_visits or not any(
-                set(p) <= set(ok_days) for p in net.allowed_patterns(st)
-            ):
-                problems.append(
-                    Problem(
-                        obj,
-                        "min_visits",
-                        f"needs {st.min_visits} visits a week but {who} can serve it only on "
-                        f"{', '.join(ok_days)} (ferry days or shifts) in an allowed pattern",
-                    )
-                )
-            elif mode != "joint":
-                need = visit_load(net, st, c)
-                cap = int(largest[key][si])
-                if need > cap:
-                    problems.append(
-                        Problem(
-                            obj,
-                            f"demand.{c}",
-                            f"a visit carries at least {need} parcels of {c} but the largest "
-                            f"vehicle of {who} that can reach it holds {cap}",
-                        )
-                    )
+            key = _group_key(mode, c)
+            served, spatial = reached[key]
+            ok_days = [d for k, d in enumerate(days) if served[si, k]]
+            cover = _Coverage(groups[key], bool(spatial[si]), ok_days, int(largest[key][si]))
+            problem = _station_problem(net, st, c, mode, cover)
+            if problem is not None:
+                problems.append(problem)
             if mode == "joint":
                 break
     if mode == "joint":
-        problems += _joint_capacity(net, reach, served[("*",)], days)
+        problems += _joint_capacity(net, reach, reached[("*",)][0], days)
     return problems
+
+
+def _group_key(mode: str, carrier: str) -> tuple[str, ...]:
+    """The fleet group serving ``carrier``: one for all carriers in joint mode."""
+    return ("*",) if mode == "joint" else (carrier,)
+
+
+def _fleet_groups(
+    net: Network, mode: str, carriers: list[str]
+) -> dict[tuple[str, ...], list[Vehicle]]:
+    """The vehicles of each fleet group: every vehicle in joint mode, else each carrier's
+    own (none for a carrier without vehicles)."""
+    owners: dict[str | None, list[Vehicle]] = {}
+    for v in net.vehicles:
+        owners.setdefault(v.carrier, []).append(v)
+    groups: dict[tuple[str, ...], list[Vehicle]] = {}
+    for c in carriers:
+        fleet = list(net.vehicles) if mode == "joint" else owners.get(c, [])
+        groups.setdefault(_group_key(mode, c), fleet)
+    return groups
+
+
+def _fleet_reach(
+    reach: Reach, fleet: list[Vehicle], days: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which stations some vehicle of ``fleet`` can serve on each day within all time
+    rules, and which it can reach at all (ferries at any time they run)."""
+    ok = np.zeros((len(reach.stations), len(days)), dtype=bool)
+    sp = np.zeros(len(reach.stations), dtype=bool)
+    for v in fleet:
+        for k, d in enumerate(days):
+            ok[:, k] |= reach.servable(v, d)
+            acc = reach.access(v, d, timed=False)
+            if acc is not None:
+                sp |= np.isfinite(acc.arrive) & np.isfinite(acc.leave)
+    return ok, sp
+
+
+@dataclass(frozen=True)
+class _Coverage:
+    """What one fleet group can do for one station, as the diagnosis rules read it."""
+
+    vehicles: list[Vehicle]
+    reachable: bool  # some vehicle reaches it at all
+    ok_days: list[str]  # the service days some vehicle can serve it
+    largest: int  # the largest capacity that can serve it
+
+
+def _station_problem(
+    net: Network, st: Station, c: str, mode: str, cover: _Coverage
+) -> Problem | None:
+    """The first rule that stops ``c``'s fleet group serving ``st``: reach, opening hours,
+    visit days, then (separate mode) the size of a visit; None if none does."""
+    obj = f"station {st.node!r}"
+    who = "any vehicle" if mode == "joint" else f"{c}'s own vehicles"
+    ok_days = cover.ok_days
+    if not cover.vehicles:
+        return Problem(obj, "reach", f"carrier {c!r} has no vehicle")
+    if not cover.reachable:
+        return Problem(
+            obj,
+            "reach",
+            f"{who} cannot reach it (no road, bridge or vehicle ferry from a depot, "
+            f"and no vehicle based on island {net.node_by_id[st.node].island!r})",
+        )
+    if not ok_days:
+        return Problem(
+            obj,
+            "open",
+            f"opening hours {list(st.open)} fit no shift of {who} once ferry "
+            "timetables and the way home are counted",
+        )
+    if len(ok_days) < st.min_visits or not any(
+        set(p) <= set(ok_days) for p in net.allowed_patterns(st)
+    ):
+        return Problem(
+            obj,
+            "min_visits",
+            f"needs {st.min_visits} visits a week but {who} can serve it only on "
+            f"{', '.join(ok_days)} (ferry days or shifts) in an allowed pattern",
+        )
+    if mode != "joint":
+        need = visit_load(net, st, c)
+        if need > cover.largest:
+            return Problem(
+                obj,
+                f"demand.{c}",
+                f"a visit carries at least {need} parcels of {c} but the largest "
+                f"vehicle of {who} that can reach it holds {cover.largest}",
+            )
+    return None
 
 
 def _joint_capacity(
