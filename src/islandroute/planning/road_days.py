@@ -80,6 +80,8 @@ class RoadDay:
         as_lists = [mat.tolist() for mat in self.kind_matrix]
         self.arc = [as_lists[kind] for kind in self.kind_of]
         self.version = 0  # counts route changes (cached gaps are of one version)
+        self.changed_at = [0 for _ in self.vehicles]  # version of each route's last change
+        self.looked_at: dict[int, int] = {}  # version at which a visit's moves all failed
         self._gaps_version = -1
         self._gaps: tuple[dict[int, tuple[np.ndarray, ...]], np.ndarray, np.ndarray]
         self.symmetric = _symmetric(m)
@@ -162,6 +164,24 @@ class RoadDay:
             self.where[x] = (k, i)
         self.costs[k] = priced if priced is not None else self.price(k, seq)
         self.version += 1
+        self.changed_at[k] = self.version
+
+    def looked(self, x: int) -> None:
+        """Note that no move of ``x`` paid at this version (don't look again until its
+        route or a near visit's route changes)."""
+        self.looked_at[x] = self.version
+
+    def unchanged_around(self, x: int) -> bool:
+        """Whether neither ``x``'s route nor a near visit's route changed since every
+        move of ``x`` last failed."""
+        seen = self.looked_at.get(x)
+        if seen is None or self.changed_at[self.where[x][0]] > seen:
+            return False
+        where, changed = self.where, self.changed_at
+        return all(changed[where[v][0]] <= seen for v in self.near[x] if v in where)
+
+    def forget_looks(self) -> None:
+        self.looked_at.clear()
 
     def remove(self, x: int) -> None:
         k, i = self.where[x]

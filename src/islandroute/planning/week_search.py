@@ -286,8 +286,12 @@ class _Search:
         saved = Penalties(self.pen.load, self.pen.warp)
         self.pen.load *= self.tune.road_repair_boost
         self.pen.warp *= self.tune.road_repair_boost
+        for day in self.days.values():
+            day.forget_looks()
         self.descend(adapt=False)
         self.pen = saved
+        for day in self.days.values():
+            day.forget_looks()
         return self.snapshot()
 
     # ---- descent ---------------------------------------------------------------------
@@ -303,8 +307,12 @@ class _Search:
                 for u in order:
                     if self.out_of_time():
                         return
-                    if u in day.where and self._route_moves(day, u):
+                    if u not in day.where or day.unchanged_around(u):
+                        continue
+                    if self._route_moves(day, u):
                         improved = True
+                    else:
+                        day.looked(u)
             for si in self.rng.permutation(self.movable).tolist() if self.movable else []:
                 if self.out_of_time():
                     return
@@ -323,6 +331,8 @@ class _Search:
         self.pen.warp *= tune.road_penalty_up if late else tune.road_penalty_down
         self.pen.load = max(self.pen.load, self.floor.load)
         self.pen.warp = max(self.pen.warp, self.floor.warp)
+        for day in self.days.values():
+            day.forget_looks()  # every move is worth something else now
 
     def _route_moves(self, day: RoadDay, u: int) -> bool:
         """The first improving relocate, swap, 2-opt* or 2-opt between ``u`` and one of
@@ -365,10 +375,6 @@ class _Search:
                     out.append((d, x, k, i))
         return out
 
-    def _put_back(self, taken: list[tuple[str, int, int, int]]) -> None:
-        for d, x, k, i in reversed(taken):
-            self.days[d].insert(x, k, i)
-
     def _pattern_costs(self, si: int) -> list[tuple[float, Pattern]]:
         """Each allowed pattern of ``si`` (taken off its days) with the penalised cost of
         its cheapest insertions."""
@@ -410,23 +416,83 @@ class _Search:
         self.assignment[si] = pat
 
     def _pattern_move(self, si: int) -> bool:
-        """Move ``si`` to a cheaper allowed pattern (all its days at once)."""
+        """Move ``si`` to a cheaper allowed pattern (all its days at once).
+
+        Priced without touching the routes: leaving a day saves its detour, a day kept
+        keeps the visit where it is (only its load may change), a new day takes it at
+        its cheapest place.
+        """
         cur = self.assignment[si]
-        before = sum(self.days[d].penalised(self.pen) for d in cur if d in self.days)
-        old_loads = {d: [self.days[d].load[x] for x in self.nodes[d].get(si, [])] for d in cur}
-        taken = self._take_out(si)
-        after = sum(self.days[d].penalised(self.pen) for d in cur if d in self.days)
-        gain = before - after
-        options = [(c, p) for c, p in self._pattern_costs(si) if p != cur]
-        best = min(options, default=(np.inf, cur))
-        if best[0] < gain - EPS:
-            self._insert_pattern(si, best[1])
-            return True
-        for d, loads in old_loads.items():
-            for x, q in zip(self.nodes[d].get(si, []), loads, strict=True):
-                self.days[d].load[x] = q
-        self._put_back(taken)
-        return False
+        saving = {d: self._removal_saving(d, si) for d in cur}
+        best: tuple[float, Pattern] = (-EPS, cur)
+        for pat in self.options[si]:
+            if pat == cur:
+                continue
+            total = -sum(saving[d] for d in cur if d not in pat)
+            for d in pat:
+                self.priced += 1
+                load = self.load_of(si, pat, d)
+                total += self._reload(d, si, load) if d in cur else self._arrival(d, si, load)
+                if total >= best[0]:
+                    break
+            else:
+                best = (total, pat)
+        if best[1] == cur:
+            return False
+        self._move_to(si, best[1])
+        return True
+
+    def _removal_saving(self, d: str, si: int) -> float:
+        """Penalised cost station ``si``'s visit adds to its route on day ``d``."""
+        day = self.days[d]
+        x = self.nodes[d][si][0]
+        k, i = day.where[x]
+        seq = day.routes[k]
+        return day.costs[k].penalised(self.pen) - day.price(k, seq[:i] + seq[i + 1 :]).penalised(
+            self.pen
+        )
+
+    def _reload(self, d: str, si: int, load: int) -> float:
+        """Penalised cost of station ``si``'s visit on ``d`` carrying ``load`` instead."""
+        day = self.days[d]
+        x = self.nodes[d][si][0]
+        if day.load[x] == load:
+            return 0.0
+        k, _ = day.where[x]
+        was, day.load[x] = day.load[x], load
+        new = day.price(k, day.routes[k]).penalised(self.pen)
+        day.load[x] = was
+        return new - day.costs[k].penalised(self.pen)
+
+    def _arrival(self, d: str, si: int, load: int) -> float:
+        """Penalised cost of station ``si``'s visit on ``d`` (not on it now) at its
+        cheapest place."""
+        day = self.days[d]
+        x = self.nodes[d][si][0]
+        day.load[x] = load
+        return float(day.cheapest_insertion(x, self.pen)[0])
+
+    def _move_to(self, si: int, pat: Pattern) -> None:
+        """Carry out a pattern move: off the days it leaves, reloaded on the days it
+        keeps, at the cheapest place on the days it gains."""
+        cur = self.assignment[si]
+        for d in cur:
+            if d not in pat:
+                day = self.days[d]
+                x = self.nodes[d][si][0]
+                day.remove(x)
+                day.load[x] = 0
+        for d in pat:
+            day = self.days[d]
+            x = self.nodes[d][si][0]
+            day.load[x] = self.load_of(si, pat, d)
+            if d in cur:
+                k, _ = day.where[x]
+                day.set_route(k, day.routes[k])
+            else:
+                _, k, i = day.cheapest_insertion(x, self.pen)
+                day.insert(x, k, i)
+        self.assignment[si] = pat
 
     def perturb(self) -> None:
         """Ruin and recreate: a random station and its nearest neighbours leave every
