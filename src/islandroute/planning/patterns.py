@@ -84,66 +84,109 @@ def balanced_patterns(
     With ``concentrate`` the choice instead piles visits onto the days already busiest
     (denser days, shorter drives between stops) as far as the fleets allow.
     """
-    days = list(inst.days)
-    visits = np.zeros(len(days))
-    parcels = np.zeros(len(days))
-    cap = float(np.median([v.capacity for v in inst.vehicles])) if inst.vehicles else 1.0
     fleet_of, capacity = fleets(inst)
-    room = {k: tuning.fleet_fill * c for k, c in capacity.items()}
-    fleet_load = {fleet: np.zeros(len(days)) for fleet in room}
-    out: dict[int, Pattern] = {}
+    balancer = _Balancer(inst, fleet_of, capacity, concentrate, tuning, seed)
     groups = clusters(inst, seed, tuning.cluster_size)
     weight = {id(g): sum(inst.station(si).parcels + 1 for si in g) for g in groups}
     groups.sort(key=lambda g: -weight[id(g)])
-    rng = np.random.default_rng(seed + 1)
+    out: dict[int, Pattern] = {}
+    for g in groups:
+        out.update(balancer.place_group(g))
+    return repair_overflow(inst, out, fleet_of, capacity, tuning.repair_steps)
 
-    Added = tuple[np.ndarray, np.ndarray, dict[frozenset[int], np.ndarray]]
 
-    def place(part: list[int], options: list[Pattern]) -> tuple[Pattern, float, Added]:
+# what a pattern adds per day: visits, parcels, and parcels of each fleet
+_Added = tuple[np.ndarray, np.ndarray, dict[frozenset[int], np.ndarray]]
+
+
+class _Balancer:
+    """Places clusters on patterns one after another, keeping each day's visits and
+    parcels and each fleet's parcels so far (see :func:`balanced_patterns`)."""
+
+    def __init__(
+        self,
+        inst: Instance,
+        fleet_of: dict[int, frozenset[int]],
+        capacity: dict[frozenset[int], np.ndarray],
+        concentrate: bool,
+        tuning: Tuning,
+        seed: int,
+    ) -> None:
+        self.inst = inst
+        self.days = list(inst.days)
+        self.visits = np.zeros(len(self.days))
+        self.parcels = np.zeros(len(self.days))
+        vehicles = inst.vehicles
+        self.cap = float(np.median([v.capacity for v in vehicles])) if vehicles else 1.0
+        self.fleet_of = fleet_of
+        self.room = {k: tuning.fleet_fill * c for k, c in capacity.items()}
+        self.fleet_load = {fleet: np.zeros(len(self.days)) for fleet in self.room}
+        self.concentrate = concentrate
+        self.tuning = tuning
+        self.rng = np.random.default_rng(seed + 1)  # breaks ties between equal scores
+
+    def place_group(self, g: list[int]) -> dict[int, Pattern]:
+        """Patterns for a cluster: one they all allow, or station by station when they
+        share none or the cluster at once would overfill a fleet."""
+        common = set(self.inst.patterns[g[0]])
+        for si in g[1:]:
+            common &= set(self.inst.patterns[si])
+        parts = [g] if common else [[si] for si in g]
+        if common and len(g) > 1:
+            _, over, _ = self.best(g, sorted(common))
+            if over > 0:  # the cluster at once overfills a fleet: place it one by one
+                parts = [[si] for si in g]
+        out: dict[int, Pattern] = {}
+        for part in parts:
+            options = sorted(common) if len(part) > 1 else list(self.inst.patterns[part[0]])
+            pat, _, added = self.best(part, options)
+            self.take(added)
+            for si in part:
+                out[si] = pat
+        return out
+
+    def best(self, part: list[int], options: list[Pattern]) -> tuple[Pattern, float, _Added]:
         """The best pattern for ``part``, its fleet overflow and what it adds per day."""
         best, best_score, best_over = options[0], math.inf, 0.0
-        best_add: Added | None = None
+        best_add: _Added | None = None
         for pat in options:
-            dv, dp = np.zeros(len(days)), np.zeros(len(days))
-            dfleet: dict[frozenset[int], np.ndarray] = {}
-            for si in part:
-                f = dfleet.setdefault(fleet_of[si], np.zeros(len(days)))
-                for d, a in inst.amounts(inst.station(si), pat).items():
-                    dv[days.index(d)] += len(inst.units[si])
-                    dp[days.index(d)] += sum(a.values())
-                    f[days.index(d)] += sum(a.values())
+            add = self.added(part, pat)
+            dv, dp, dfleet = add
             over = sum(
-                float(np.maximum(fleet_load[k] + add - room[k], 0.0).sum())
-                for k, add in dfleet.items()
+                float(np.maximum(self.fleet_load[k] + a - self.room[k], 0.0).sum())
+                for k, a in dfleet.items()
             )
-            score = float(((visits + dv) ** 2).sum() + (((parcels + dp) / cap) ** 2).sum())
-            if concentrate:
+            score = float(
+                ((self.visits + dv) ** 2).sum() + (((self.parcels + dp) / self.cap) ** 2).sum()
+            )
+            if self.concentrate:
                 score = -score
-            score += tuning.overflow_weight * over + rng.random() * 1e-6
+            score += self.tuning.overflow_weight * over + self.rng.random() * 1e-6
             if score < best_score:
-                best, best_score, best_over, best_add = pat, score, over, (dv, dp, dfleet)
+                best, best_score, best_over, best_add = pat, score, over, add
         assert best_add is not None
         return best, best_over, best_add
 
-    for g in groups:
-        common = set(inst.patterns[g[0]])
-        for si in g[1:]:
-            common &= set(inst.patterns[si])
-        parts = [g] if common else [[si] for si in g]
-        if common and len(g) > 1:
-            _, over, _ = place(g, sorted(common))
-            if over > 0:  # the cluster at once overfills a fleet: place it one by one
-                parts = [[si] for si in g]
-        for part in parts:
-            options = sorted(common) if len(part) > 1 else list(inst.patterns[part[0]])
-            pat, _, (dv, dp, dfleet) = place(part, options)
-            visits += dv
-            parcels += dp
-            for k, add in dfleet.items():
-                fleet_load[k] += add
-            for si in part:
-                out[si] = pat
-    return repair_overflow(inst, out, fleet_of, capacity, tuning.repair_steps)
+    def added(self, part: list[int], pat: Pattern) -> _Added:
+        """What putting the stations of ``part`` on ``pat`` adds to each day."""
+        days = self.days
+        dv, dp = np.zeros(len(days)), np.zeros(len(days))
+        dfleet: dict[frozenset[int], np.ndarray] = {}
+        for si in part:
+            f = dfleet.setdefault(self.fleet_of[si], np.zeros(len(days)))
+            for d, a in self.inst.amounts(self.inst.station(si), pat).items():
+                dv[days.index(d)] += len(self.inst.units[si])
+                dp[days.index(d)] += sum(a.values())
+                f[days.index(d)] += sum(a.values())
+        return dv, dp, dfleet
+
+    def take(self, added: _Added) -> None:
+        """Count a chosen pattern's additions in the days so far."""
+        dv, dp, dfleet = added
+        self.visits += dv
+        self.parcels += dp
+        for k, add in dfleet.items():
+            self.fleet_load[k] += add
 
 
 def fleets(inst: Instance) -> tuple[dict[int, frozenset[int]], dict[frozenset[int], np.ndarray]]:
@@ -219,45 +262,74 @@ def repair_overflow(
     load = {k: np.zeros(len(inst.days)) for k in capacity}
     for si, pat in out.items():
         load[fleet_of[si]] += _parcels_by_day(inst, si, pat)
-
-    def excess(k: frozenset[int], arr: np.ndarray) -> float:
-        return float(np.maximum(arr - capacity[k], 0.0).sum())
-
     for _ in range(max_steps):
-        over = {k: excess(k, v) for k, v in load.items()}
+        over = {k: _excess(capacity[k], v) for k, v in load.items()}
         worst = max(over, key=lambda k: over[k], default=None)
         if worst is None or over[worst] <= 0:
             break
         members = [si for si in out if fleet_of[si] == worst]
-        best: tuple[float, list[tuple[int, Pattern]]] = (0.0, [])
         vec = {si: _parcels_by_day(inst, si, out[si]) for si in members}
-        for si in members:  # move one station
-            for pat in inst.patterns[si]:
-                if pat == out[si]:
-                    continue
-                new = load[worst] - vec[si] + _parcels_by_day(inst, si, pat)
-                gain = over[worst] - excess(worst, new)
-                if gain > best[0] + 1e-9:
-                    best = (gain, [(si, pat)])
-        if not best[1]:  # swap the patterns of two stations
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    pa, pb = out[b], out[a]
-                    if pa == out[a] or pa not in inst.patterns[a] or pb not in inst.patterns[b]:
-                        continue
-                    new = (
-                        load[worst]
-                        - vec[a]
-                        - vec[b]
-                        + _parcels_by_day(inst, a, pa)
-                        + _parcels_by_day(inst, b, pb)
-                    )
-                    gain = over[worst] - excess(worst, new)
-                    if gain > best[0] + 1e-9:
-                        best = (gain, [(a, pa), (b, pb)])
-        if not best[1]:
+        fleet = (load[worst], capacity[worst])
+        best = _best_move(inst, out, members, vec, fleet) or _best_swap(
+            inst, out, members, vec, fleet
+        )
+        if not best:
             break
-        for si, pat in best[1]:
+        for si, pat in best:
             load[worst] += _parcels_by_day(inst, si, pat) - _parcels_by_day(inst, si, out[si])
             out[si] = pat
     return out
+
+
+def _excess(capacity: np.ndarray, load: np.ndarray) -> float:
+    """Parcels a fleet carries beyond its capacity, summed over the days."""
+    return float(np.maximum(load - capacity, 0.0).sum())
+
+
+def _best_move(
+    inst: Instance,
+    out: dict[int, Pattern],
+    members: list[int],
+    vec: dict[int, np.ndarray],
+    fleet: tuple[np.ndarray, np.ndarray],
+) -> list[tuple[int, Pattern]]:
+    """The one station's change of pattern that most cuts the fleet's excess (``fleet``
+    is its load and capacity by day); empty if none does."""
+    load, capacity = fleet
+    over = _excess(capacity, load)
+    best: tuple[float, list[tuple[int, Pattern]]] = (0.0, [])
+    for si in members:
+        for pat in inst.patterns[si]:
+            if pat == out[si]:
+                continue
+            new = load - vec[si] + _parcels_by_day(inst, si, pat)
+            gain = over - _excess(capacity, new)
+            if gain > best[0] + 1e-9:
+                best = (gain, [(si, pat)])
+    return best[1]
+
+
+def _best_swap(
+    inst: Instance,
+    out: dict[int, Pattern],
+    members: list[int],
+    vec: dict[int, np.ndarray],
+    fleet: tuple[np.ndarray, np.ndarray],
+) -> list[tuple[int, Pattern]]:
+    """The swap of two stations' patterns that most cuts the fleet's excess (``fleet``
+    is its load and capacity by day); empty if none does."""
+    load, capacity = fleet
+    over = _excess(capacity, load)
+    best: tuple[float, list[tuple[int, Pattern]]] = (0.0, [])
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            pa, pb = out[b], out[a]
+            if pa == out[a] or pa not in inst.patterns[a] or pb not in inst.patterns[b]:
+                continue
+            new = (
+                load - vec[a] - vec[b] + _parcels_by_day(inst, a, pa) + _parcels_by_day(inst, b, pb)
+            )
+            gain = over - _excess(capacity, new)
+            if gain > best[0] + 1e-9:
+                best = (gain, [(a, pa), (b, pb)])
+    return best[1]
