@@ -38,53 +38,64 @@ def breakdown(net: Network, routes: list[Route], key: str) -> dict[str, Kpis]:
     acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     vehicles: dict[str, set[str]] = defaultdict(set)
     for r in routes:
-        parts: dict[str, int] = defaultdict(int)
-        visits: dict[str, int] = defaultdict(int)
-        for s in r.stops[1:-1]:
-            if key == "carrier":
-                for c, q in s.deliver.items():
-                    parts[c] += q
-                for c in r.carriers:
-                    visits[c] += 1
-            else:
-                isl = net.node_by_id[s.node].island
-                parts[isl] += sum(s.deliver.values()) + sum(s.pickup.values())
-                visits[isl] += 1
+        parts, visits = _route_parts(net, r, key)
         total = sum(parts.values())
         if total == 0:
             continue
         electric = net.vehicle_by_id[r.vehicle].electric
         for k, q in parts.items():
-            share = q / total
-            a = acc[k]
-            a["cost"] += r.cost * share
-            a["km"] += r.km * share
-            a["ekm"] += r.km * share if electric else 0.0
-            a["vehicle_days"] += share
-            a["driver_hours"] += r.minutes / 60 * share
-            a["ferry_crossings"] += r.ferry_crossings * share
-            a["ferry_fares"] += r.ferry_fares * share
-            a["parcel_fares"] += r.parcel_fares * share
-            a["co2_kg"] += r.co2_kg * share
-            a["parcels"] += q
+            _add_share(acc[k], r, q / total, electric)
+            acc[k]["parcels"] += q
             vehicles[k].add(r.vehicle)
         for k, n in visits.items():
             acc[k]["visits"] += n
-    out = {}
-    for k in sorted(acc):
-        a = acc[k]
-        out[k] = Kpis(
-            cost=round(a["cost"], 4),
-            km=round(a["km"], 4),
-            vehicle_days=round(a["vehicle_days"]),
-            vehicles=len(vehicles[k]),
-            driver_hours=round(a["driver_hours"], 4),
-            ferry_crossings=round(a["ferry_crossings"]),
-            ferry_fares=round(a["ferry_fares"], 4),
-            parcel_fares=round(a["parcel_fares"], 4),
-            co2_kg=round(a["co2_kg"], 4),
-            electric_km_share=round(a["ekm"] / a["km"], 6) if a["km"] > 0 else 0.0,
-            parcels=int(a["parcels"]),
-            visits=int(a["visits"]),
-        )
-    return out
+    return {k: _shared_kpis(acc[k], len(vehicles[k])) for k in sorted(acc)}
+
+
+def _route_parts(net: Network, r: Route, key: str) -> tuple[dict[str, int], dict[str, int]]:
+    """The parcels a route hands over to each carrier (or island, with pickups) and the
+    visits it makes for each."""
+    parts: dict[str, int] = defaultdict(int)
+    visits: dict[str, int] = defaultdict(int)
+    for s in r.stops[1:-1]:
+        if key == "carrier":
+            for c, q in s.deliver.items():
+                parts[c] += q
+            for c in r.carriers:
+                visits[c] += 1
+        else:
+            isl = net.node_by_id[s.node].island
+            parts[isl] += sum(s.deliver.values()) + sum(s.pickup.values())
+            visits[isl] += 1
+    return parts, visits
+
+
+def _add_share(a: dict[str, float], r: Route, share: float, electric: bool) -> None:
+    """Add ``share`` of a route's cost, km, hours, fares and CO2 to the sums ``a``."""
+    a["cost"] += r.cost * share
+    a["km"] += r.km * share
+    a["ekm"] += r.km * share if electric else 0.0
+    a["vehicle_days"] += share
+    a["driver_hours"] += r.minutes / 60 * share
+    a["ferry_crossings"] += r.ferry_crossings * share
+    a["ferry_fares"] += r.ferry_fares * share
+    a["parcel_fares"] += r.parcel_fares * share
+    a["co2_kg"] += r.co2_kg * share
+
+
+def _shared_kpis(a: dict[str, float], vehicles: int) -> Kpis:
+    """The KPIs of summed route shares, rounded as :func:`kpis` rounds totals."""
+    return Kpis(
+        cost=round(a["cost"], 4),
+        km=round(a["km"], 4),
+        vehicle_days=round(a["vehicle_days"]),
+        vehicles=vehicles,
+        driver_hours=round(a["driver_hours"], 4),
+        ferry_crossings=round(a["ferry_crossings"]),
+        ferry_fares=round(a["ferry_fares"], 4),
+        parcel_fares=round(a["parcel_fares"], 4),
+        co2_kg=round(a["co2_kg"], 4),
+        electric_km_share=round(a["ekm"] / a["km"], 6) if a["km"] > 0 else 0.0,
+        parcels=int(a["parcels"]),
+        visits=int(a["visits"]),
+    )
