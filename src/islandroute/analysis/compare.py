@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -331,23 +331,7 @@ def compare_many(
     t0 = time.perf_counter()
     cfg = RunSettings.resolve(settings, **options)
     say = progress or (lambda _m: None)
-    work: dict[str, tuple[Network, tuple[str, ...]]] = {}
-    jobs: list[tuple[Network, CoalitionJob]] = []
-    labels: list[str] = []
-    for tag, net in nets.items():
-        players = players_of(net, carriers)
-        if not players:
-            raise ValueError(f"{tag}: no carrier has parcels to deliver")
-        base = restrict(net, players)
-        work[tag] = (base, players)
-        grand = frozenset(players)
-        need = needed_coalitions(
-            players, cfg.allocation, exact_max=cfg.exact_max, samples=cfg.samples, seed=cfg.seed
-        )
-        for s in need:
-            members = tuple(p for p in players if p in s)
-            jobs.append((base, cfg.job(members, tag=tag, keep_plan=(s == grand))))
-            labels.append(f"{tag}: {'+'.join(members)}")
+    work, jobs, labels = _coalition_jobs(nets, carriers, cfg)
     say(f"{len(jobs)} weekly plans for {len(nets)} network(s), {cfg.time_limit:g}s each")
     results = run_jobs(
         plan_coalition, jobs, executor=executor, workers=workers, progress=say, labels=labels
@@ -366,6 +350,33 @@ def compare_many(
                 raise
             errors[tag] = str(err)
     return reports
+
+
+def _coalition_jobs(
+    nets: Mapping[str, Network], carriers: Sequence[str] | None, cfg: RunSettings
+) -> tuple[
+    dict[str, tuple[Network, tuple[str, ...]]], list[tuple[Network, CoalitionJob]], list[str]
+]:
+    """Each network's base (only its players' parcels) and players, and the coalitions
+    to plan for all networks with their progress labels; the grand ones keep their plan."""
+    work: dict[str, tuple[Network, tuple[str, ...]]] = {}
+    jobs: list[tuple[Network, CoalitionJob]] = []
+    labels: list[str] = []
+    for tag, net in nets.items():
+        players = players_of(net, carriers)
+        if not players:
+            raise ValueError(f"{tag}: no carrier has parcels to deliver")
+        base = restrict(net, players)
+        work[tag] = (base, players)
+        grand = frozenset(players)
+        need = needed_coalitions(
+            players, cfg.allocation, exact_max=cfg.exact_max, samples=cfg.samples, seed=cfg.seed
+        )
+        for s in need:
+            members = tuple(p for p in players if p in s)
+            jobs.append((base, cfg.job(members, tag=tag, keep_plan=(s == grand))))
+            labels.append(f"{tag}: {'+'.join(members)}")
+    return work, jobs, labels
 
 
 def _sum_kpis(parts: Sequence[Kpis]) -> Kpis:
@@ -396,18 +407,7 @@ def _assemble(
     errors = {coalition_key(s, players): r.error for s, r in res.items() if r.error}
     alone = {p: res[frozenset([p])] for p in players}
     joint = res[grand]
-    bad = [p for p in players if alone[p].error] + (["joint"] if joint.error else [])
-    if bad:
-        msg = "; ".join(f"{k}: {v}" for k, v in errors.items())
-        raise IslandrouteError(f"{net.name}: cannot plan {', '.join(bad)}: {msg}")
-
-    def cost(s: frozenset[str]) -> float:
-        if not s:
-            return 0.0
-        if s not in res:
-            raise KeyError(f"coalition {coalition_key(s, players)} was not planned")
-        return res[s].cost
-
+    _refuse_unplanned(net, players, alone, joint, errors)
     separate = _sum_kpis([alone[p].totals for p in players])
     savings = {
         f: _pct(float(getattr(separate, f)), float(getattr(joint.totals, f))) for f in KPI_FIELDS
@@ -415,31 +415,8 @@ def _assemble(
     parcels = {p: sum(s.demand.get(p, 0) for s in net.stations) for p in players}
     by_parcels = proportional(parcels, joint.cost, "parcels")
     by_alone = proportional({p: alone[p].cost for p in players}, joint.cost, "standalone")
-    shap: Allocation | None = None
-    core: CoreCheck | None = None
-    if cfg.allocation == "shapley" and errors:
-        errors["shapley"] = "not computed: some coalitions could not be planned"
-    elif cfg.allocation == "shapley":
-        if len(players) <= cfg.exact_max:
-            shap = shapley_exact(players, cost)
-        else:
-            shap = shapley_monte_carlo(players, cost, samples=cfg.samples, seed=cfg.seed)
-        core = check_core(shap.shares, cost, res.keys(), rel_tol=cfg.core_tol)
-    names = {c.id: c.name for c in net.carriers}
-    rows = tuple(
-        CarrierRow(
-            carrier=p,
-            name=names.get(p, ""),
-            parcels=parcels[p],
-            standalone=alone[p].totals,
-            joint_parcel_share=joint.by_carrier.get(p, Kpis()),
-            shapley=shap.shares[p] if shap else None,
-            shapley_error=shap.error.get(p) if shap else None,
-            by_parcels=by_parcels.shares[p],
-            by_standalone=by_alone.shares[p],
-        )
-        for p in players
-    )
+    shap, core = _shapley(players, res, cfg, errors)
+    rows = _carrier_rows(net, players, res, parcels, shap, (by_parcels, by_alone))
     return CompareReport(
         network=net.name,
         players=players,
@@ -456,4 +433,84 @@ def _assemble(
         errors=errors,
         seconds=round(seconds, 3),
         joint_plan=joint.plan,
+    )
+
+
+def _refuse_unplanned(
+    net: Network,
+    players: tuple[str, ...],
+    alone: dict[str, CoalitionResult],
+    joint: CoalitionResult,
+    errors: dict[str, str],
+) -> None:
+    """Raise when a carrier alone or the joint week could not be planned: without them
+    there is nothing to compare."""
+    bad = [p for p in players if alone[p].error] + (["joint"] if joint.error else [])
+    if bad:
+        msg = "; ".join(f"{k}: {v}" for k, v in errors.items())
+        raise IslandrouteError(f"{net.name}: cannot plan {', '.join(bad)}: {msg}")
+
+
+def _cost_function(
+    res: dict[Coalition, CoalitionResult], players: tuple[str, ...]
+) -> Callable[[frozenset[str]], float]:
+    """The characteristic function over the planned coalitions (0 for the empty one)."""
+
+    def cost(s: frozenset[str]) -> float:
+        if not s:
+            return 0.0
+        if s not in res:
+            raise KeyError(f"coalition {coalition_key(s, players)} was not planned")
+        return res[s].cost
+
+    return cost
+
+
+def _shapley(
+    players: tuple[str, ...],
+    res: dict[Coalition, CoalitionResult],
+    cfg: RunSettings,
+    errors: dict[str, str],
+) -> tuple[Allocation | None, CoreCheck | None]:
+    """The Shapley split of the joint cost and its core check, when asked for and every
+    coalition was planned (else a note in ``errors``)."""
+    if cfg.allocation == "shapley" and errors:
+        errors["shapley"] = "not computed: some coalitions could not be planned"
+        return None, None
+    if cfg.allocation != "shapley":
+        return None, None
+    cost = _cost_function(res, players)
+    if len(players) <= cfg.exact_max:
+        shap = shapley_exact(players, cost)
+    else:
+        shap = shapley_monte_carlo(players, cost, samples=cfg.samples, seed=cfg.seed)
+    return shap, check_core(shap.shares, cost, res.keys(), rel_tol=cfg.core_tol)
+
+
+def _carrier_rows(
+    net: Network,
+    players: tuple[str, ...],
+    res: dict[Coalition, CoalitionResult],
+    parcels: dict[str, int],
+    shap: Allocation | None,
+    splits: tuple[Allocation, Allocation],
+) -> tuple[CarrierRow, ...]:
+    """One row per carrier: its parcels, stand-alone KPIs, parcel share of the joint week
+    and its share of the joint cost by Shapley, by parcels and by stand-alone cost."""
+    by_parcels, by_alone = splits
+    joint = res[frozenset(players)]
+    names = {c.id: c.name for c in net.carriers}
+    return tuple(
+        CarrierRow(
+            carrier=p,
+            name=names.get(p, ""),
+            parcels=parcels[p],
+            standalone=res[frozenset([p])].totals,
+            joint_parcel_share=joint.by_carrier.get(p, Kpis()),
+            shapley=shap.shares[p] if shap else None,
+            shapley_error=shap.error.get(p) if shap else None,
+            by_parcels=by_parcels.shares[p],
+            by_standalone=by_alone.shares[p],
+        )
+        for p in players
     )
