@@ -69,27 +69,11 @@ def run_jobs(
     say = progress or (lambda _m: None)
     own = executor is None
     if executor is None:
-        n = min(workers or default_workers(), len(jobs))
-        executor = ProcessPoolExecutor(
-            max_workers=n, mp_context=multiprocessing.get_context("spawn")
-        )
-        say(f"{len(jobs)} plans on {n} local processes")
+        executor = _local_pool(workers, len(jobs), say)
     else:
         say(f"{len(jobs)} plans on {type(executor).__name__}")
     names = list(labels) if labels is not None else [str(i) for i in range(len(jobs))]
-    lock = threading.Lock()
-    done = [0]
-    t0 = time.perf_counter()
-
-    def finished(label: str) -> Callable[[Any], None]:
-        def cb(_fut: Any) -> None:
-            with lock:
-                done[0] += 1
-                k = done[0]
-            say(f"[{k}/{len(jobs)}] {label} done ({time.perf_counter() - t0:.0f}s)")
-
-        return cb
-
+    finished = _done_reporter(say, len(jobs))
     try:
         futures = []
         for args, label in zip(jobs, names, strict=True):
@@ -100,3 +84,31 @@ def run_jobs(
     finally:
         if own:
             executor.shutdown()  # type: ignore[union-attr]
+
+
+def _local_pool(workers: int | None, n_jobs: int, say: Progress) -> ProcessPoolExecutor:
+    """A pool of ``workers`` local processes (no more than jobs), started by ``spawn`` so
+    that no solver threads are forked."""
+    n = min(workers or default_workers(), n_jobs)
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    say(f"{n_jobs} plans on {n} local processes")
+    return pool
+
+
+def _done_reporter(say: Progress, total: int) -> Callable[[str], Callable[[Any], None]]:
+    """Per job label, a done-callback that reports ``[k/total] label done (seconds)``;
+    callbacks may run on other threads, so the count is locked."""
+    lock = threading.Lock()
+    done = [0]
+    t0 = time.perf_counter()
+
+    def finished(label: str) -> Callable[[Any], None]:
+        def cb(_fut: Any) -> None:
+            with lock:
+                done[0] += 1
+                k = done[0]
+            say(f"[{k}/{total}] {label} done ({time.perf_counter() - t0:.0f}s)")
+
+        return cb
+
+    return finished
