@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from islandroute.model.network import Network
-from islandroute.model.plan import Plan
+from islandroute.model.plan import Plan, Route
 
 __all__ = ["plot_allocation", "plot_routes"]
 
@@ -27,11 +27,31 @@ def plot_routes(net: Network, plan: Plan, day: str, ax: Any = None, *, legend: b
     """Map of ``plan``'s routes on ``day``: island outlines, ferry lines (thin dashed),
     each route as straight hops between its stops (one colour per vehicle, crossings
     dashed), stations, depots and hubs. Returns the axes."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Polygon
-
     ax = _axes(ax, (9, 8))
     pos = {n.id: (n.lon, n.lat) for n in net.nodes}
+    _draw_islands(ax, net)
+    _draw_ferry_lines(ax, net, pos)
+    st = [pos[s.node] for s in net.stations]
+    if st:
+        ax.scatter(*zip(*st, strict=True), s=6, color="#888888", zorder=2, label="stations")
+    routes = plan.routes_on(day)
+    _draw_routes(ax, routes, pos)
+    _draw_hubs_and_depots(ax, net, pos)
+    if legend:
+        _draw_legend(ax)
+    ax.set_title(
+        f"{plan.network} [{plan.mode}] {day}: {len(routes)} routes, "
+        f"{sum(r.km for r in routes):,.0f} km"
+    )
+    _set_aspect(ax, net, pos)
+    ax.autoscale_view()
+    return ax
+
+
+def _draw_islands(ax: Any, net: Network) -> None:
+    """Each island's outline as a filled polygon, beneath everything else."""
+    from matplotlib.patches import Polygon
+
     for isl in net.islands:
         if isl.outline and len(isl.outline) >= 3:
             ax.add_patch(
@@ -44,6 +64,10 @@ def plot_routes(net: Network, plan: Plan, day: str, ax: Any = None, *, legend: b
                     zorder=0,
                 )
             )
+
+
+def _draw_ferry_lines(ax: Any, net: Network, pos: dict[str, tuple[float, float]]) -> None:
+    """Every pair of piers joined by a ferry line, once, as a thin dashed line."""
     seen: set[frozenset[str]] = set()
     for f in net.ferries:
         pair = frozenset((f.from_, f.to))
@@ -52,10 +76,11 @@ def plot_routes(net: Network, plan: Plan, day: str, ax: Any = None, *, legend: b
         seen.add(pair)
         (x0, y0), (x1, y1) = pos[f.from_], pos[f.to]
         ax.plot([x0, x1], [y0, y1], ls=(0, (2, 3)), lw=0.7, color="#5b8fb9", zorder=1)
-    st = [pos[s.node] for s in net.stations]
-    if st:
-        ax.scatter(*zip(*st, strict=True), s=6, color="#888888", zorder=2, label="stations")
-    routes = plan.routes_on(day)
+
+
+def _draw_routes(ax: Any, routes: list[Route], pos: dict[str, tuple[float, float]]) -> None:
+    """Each route's legs as straight hops in a colour of its own (crossings dashed),
+    then the stations visited as black dots."""
     import matplotlib as mpl
 
     cmap = mpl.colormaps["tab20"]
@@ -77,6 +102,10 @@ def plot_routes(net: Network, plan: Plan, day: str, ax: Any = None, *, legend: b
         visited += [pos[s.node] for s in r.stops[1:-1] if s.node in pos]
     if visited:
         ax.scatter(*zip(*visited, strict=True), s=12, color="black", zorder=4)
+
+
+def _draw_hubs_and_depots(ax: Any, net: Network, pos: dict[str, tuple[float, float]]) -> None:
+    """Hubs as squares and depots as triangles, on top."""
     for kind, marker, mark_color in (("hub", "s", "#cb4b16"), ("depot", "^", "#268bd2")):
         pts = [pos[n.id] for n in net.nodes if n.kind == kind]
         if pts:
@@ -89,21 +118,26 @@ def plot_routes(net: Network, plan: Plan, day: str, ax: Any = None, *, legend: b
                 edgecolor="white",
                 linewidth=0.5,
             )
-    if legend:
-        handles = [
-            Line2D([], [], color="#5b8fb9", ls=(0, (2, 3)), lw=0.8, label="ferry line"),
-            Line2D([], [], color="black", lw=1.4, label="route (road)"),
-            Line2D([], [], color="black", lw=1.1, ls="--", label="route (ferry)"),
-            Line2D([], [], marker="o", ls="", color="black", ms=3, label="station visited"),
-            Line2D([], [], marker="o", ls="", color="#888888", ms=3, label="station"),
-            Line2D([], [], marker="^", ls="", color="#268bd2", ms=6, label="depot"),
-            Line2D([], [], marker="s", ls="", color="#cb4b16", ms=6, label="hub"),
-        ]
-        ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.9)
-    ax.set_title(
-        f"{plan.network} [{plan.mode}] {day}: {len(routes)} routes, "
-        f"{sum(r.km for r in routes):,.0f} km"
-    )
+
+
+def _draw_legend(ax: Any) -> None:
+    """A legend of the map's symbols (not of each vehicle's colour)."""
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], color="#5b8fb9", ls=(0, (2, 3)), lw=0.8, label="ferry line"),
+        Line2D([], [], color="black", lw=1.4, label="route (road)"),
+        Line2D([], [], color="black", lw=1.1, ls="--", label="route (ferry)"),
+        Line2D([], [], marker="o", ls="", color="black", ms=3, label="station visited"),
+        Line2D([], [], marker="o", ls="", color="#888888", ms=3, label="station"),
+        Line2D([], [], marker="^", ls="", color="#268bd2", ms=6, label="depot"),
+        Line2D([], [], marker="s", ls="", color="#cb4b16", ms=6, label="hub"),
+    ]
+    ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.9)
+
+
+def _set_aspect(ax: Any, net: Network, pos: dict[str, tuple[float, float]]) -> None:
+    """Equal km both ways: lon/lat axes stretched by the mean latitude, planar ones 1:1."""
     if net.geometry == "lonlat":
         import math
 
@@ -113,8 +147,6 @@ def plot_routes(net: Network, plan: Plan, day: str, ax: Any = None, *, legend: b
         ax.set_ylabel("latitude")
     else:
         ax.set_aspect("equal")
-    ax.autoscale_view()
-    return ax
 
 
 def plot_allocation(report: Any, ax: Any = None) -> Any:
