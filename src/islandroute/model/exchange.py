@@ -21,12 +21,17 @@ from islandroute.model.network import (
     NETWORK_FORMAT,
     NETWORK_FORMAT_1_1,
     NETWORK_FORMATS,
+    Ferry,
     Network,
+    Node,
+    Road,
+    Station,
+    Vehicle,
     located,
     problems_from_validation_error,
     uses_version_1_1,
 )
-from islandroute.model.plan import PLAN_FORMAT, Kpis, Plan
+from islandroute.model.plan import PLAN_FORMAT, Kpis, Leg, Plan, Route, Stop
 
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024  # a network or plan file larger than this is refused
 MAX_NESTING = 64  # JSON documents nest a few levels; deeper is not a document of ours
@@ -146,64 +151,14 @@ def network_to_doc(net: Network) -> dict[str, Any]:
         "format": NETWORK_FORMAT_1_1 if uses_version_1_1(net) else NETWORK_FORMAT,
         "name": net.name,
         "days": list(net.days),
-        "nodes": [
-            {
-                "id": n.id,
-                "kind": n.kind,
-                "island": n.island,
-                "lon": _num(n.lon),
-                "lat": _num(n.lat),
-                **_extras(n, {"id", "kind", "island", "lon", "lat"}),
-            }
-            for n in net.nodes
-        ],
-        "roads": [
-            {
-                "a": r.a,
-                "b": r.b,
-                "km": _num(r.km),
-                "minutes": _num(r.minutes),
-                "bridge": r.bridge,
-                **_extras(r, {"a", "b", "km", "minutes", "bridge"}),
-            }
-            for r in net.roads
-        ],
-        "ferries": [
-            {
-                "id": f.id,
-                "from": f.from_,
-                "to": f.to,
-                "minutes": _num(f.minutes),
-                "vehicles": f.vehicles,
-                "departures": {d: list(f.departures[d]) for d in net.days if d in f.departures},
-                **_extras(f, {"id", "from", "to", "minutes", "vehicles", "departures"}),
-            }
-            for f in net.ferries
-        ],
+        "nodes": [_node_doc(n) for n in net.nodes],
+        "roads": [_road_doc(r) for r in net.roads],
+        "ferries": [_ferry_doc(f, net.days) for f in net.ferries],
         "carriers": [
             {"id": c.id, "name": c.name, **_extras(c, {"id", "name"})} for c in net.carriers
         ],
-        "stations": [
-            {
-                "node": s.node,
-                "min_visits": s.min_visits,
-                "open": list(s.open),
-                "demand": dict(s.demand),
-                **_extras(s, {"node", "min_visits", "open", "demand"}),
-            }
-            for s in net.stations
-        ],
-        "vehicles": [
-            {
-                "id": v.id,
-                "carrier": v.carrier,
-                "depot": v.depot,
-                "capacity": v.capacity,
-                "shift": list(v.shift),
-                **_extras(v, {"id", "carrier", "depot", "capacity", "shift"}),
-            }
-            for v in net.vehicles
-        ],
+        "stations": [_station_doc(s) for s in net.stations],
+        "vehicles": [_vehicle_doc(v) for v in net.vehicles],
     }
     if net.geometry != "lonlat":
         doc["geometry"] = net.geometry
@@ -216,6 +171,66 @@ def network_to_doc(net: Network) -> dict[str, Any]:
         doc["provenance"] = net.provenance
     doc.update({k: v for k, v in (net.model_extra or {}).items() if k not in doc})
     return doc
+
+
+def _node_doc(n: Node) -> dict[str, Any]:
+    """A node's entry: the spec's fields, then its non-default extras."""
+    return {
+        "id": n.id,
+        "kind": n.kind,
+        "island": n.island,
+        "lon": _num(n.lon),
+        "lat": _num(n.lat),
+        **_extras(n, {"id", "kind", "island", "lon", "lat"}),
+    }
+
+
+def _road_doc(r: Road) -> dict[str, Any]:
+    """A road's entry: the spec's fields, then its non-default extras."""
+    return {
+        "a": r.a,
+        "b": r.b,
+        "km": _num(r.km),
+        "minutes": _num(r.minutes),
+        "bridge": r.bridge,
+        **_extras(r, {"a", "b", "km", "minutes", "bridge"}),
+    }
+
+
+def _ferry_doc(f: Ferry, days: tuple[str, ...]) -> dict[str, Any]:
+    """A ferry line's entry, its departures in the horizon's day order, then its extras."""
+    return {
+        "id": f.id,
+        "from": f.from_,
+        "to": f.to,
+        "minutes": _num(f.minutes),
+        "vehicles": f.vehicles,
+        "departures": {d: list(f.departures[d]) for d in days if d in f.departures},
+        **_extras(f, {"id", "from", "to", "minutes", "vehicles", "departures"}),
+    }
+
+
+def _station_doc(s: Station) -> dict[str, Any]:
+    """A station's entry: the spec's fields, then its non-default extras."""
+    return {
+        "node": s.node,
+        "min_visits": s.min_visits,
+        "open": list(s.open),
+        "demand": dict(s.demand),
+        **_extras(s, {"node", "min_visits", "open", "demand"}),
+    }
+
+
+def _vehicle_doc(v: Vehicle) -> dict[str, Any]:
+    """A vehicle's entry: the spec's fields, then its non-default extras."""
+    return {
+        "id": v.id,
+        "carrier": v.carrier,
+        "depot": v.depot,
+        "capacity": v.capacity,
+        "shift": list(v.shift),
+        **_extras(v, {"id", "carrier", "depot", "capacity", "shift"}),
+    }
 
 
 _REQUIRED = {
@@ -276,66 +291,76 @@ def read_network(path_or_text: str | os.PathLike[str]) -> Network:
 
 def plan_to_doc(plan: Plan) -> dict[str, Any]:
     """The plan exchange document; KPIs beyond the spec's totals go in extra fields."""
-    t = plan.totals
     return {
         "format": PLAN_FORMAT,
         "network": plan.network,
         "mode": plan.mode,
         "days": list(plan.days),
-        "routes": [
-            {
-                "day": r.day,
-                "vehicle": r.vehicle,
-                "carriers": list(r.carriers),
-                "stops": [
-                    {
-                        "node": s.node,
-                        "arrive": _num(s.arrive),
-                        "depart": _num(s.depart),
-                        "deliver": dict(s.deliver),
-                        **({"pickup": dict(s.pickup)} if s.pickup else {}),
-                        **({"handin": dict(s.handin)} if s.handin else {}),
-                    }
-                    for s in r.stops
-                ],
-                "legs": [
-                    {
-                        "from": g.from_,
-                        "to": g.to,
-                        "mode": g.mode,
-                        "depart": _num(g.depart),
-                        "arrive": _num(g.arrive),
-                        "km": _num(g.km),
-                        **({"ferry": g.ferry} if g.ferry else {}),
-                    }
-                    for g in r.legs
-                ],
-                "km": _num(r.km),
-                "cost": _num(r.cost),
-                "co2_kg": _num(r.co2_kg),
-                "minutes": _num(r.minutes),
-                "ferry_fares": _num(r.ferry_fares),
-                "parcel_fares": _num(r.parcel_fares),
-            }
-            for r in plan.routes
-        ],
-        "totals": {
-            "cost": _num(t.cost),
-            "km": _num(t.km),
-            "vehicles": t.vehicles,
-            "ferry_crossings": t.ferry_crossings,
-            "co2_kg": _num(t.co2_kg),
-            **{
-                k: _num(v)
-                for k, v in t.model_dump().items()
-                if k not in {"cost", "km", "vehicles", "ferry_crossings", "co2_kg"}
-            },
-        },
+        "routes": [_route_doc(r) for r in plan.routes],
+        "totals": _totals_doc(plan.totals),
         "by_carrier": {c: k.model_dump() for c, k in plan.by_carrier.items()},
         "by_island": {i: k.model_dump() for i, k in plan.by_island.items()},
         "visit_days": {s: list(d) for s, d in plan.visit_days.items()},
         "stats": plan.stats,
         **({"unserved": [u.model_dump() for u in plan.unserved]} if plan.unserved else {}),
+    }
+
+
+def _route_doc(r: Route) -> dict[str, Any]:
+    """A route's entry: its vehicle and day, stops, legs and figures."""
+    return {
+        "day": r.day,
+        "vehicle": r.vehicle,
+        "carriers": list(r.carriers),
+        "stops": [_stop_doc(s) for s in r.stops],
+        "legs": [_leg_doc(g) for g in r.legs],
+        "km": _num(r.km),
+        "cost": _num(r.cost),
+        "co2_kg": _num(r.co2_kg),
+        "minutes": _num(r.minutes),
+        "ferry_fares": _num(r.ferry_fares),
+        "parcel_fares": _num(r.parcel_fares),
+    }
+
+
+def _stop_doc(s: Stop) -> dict[str, Any]:
+    """A stop's entry; pickups and hand-ins only when there are any."""
+    return {
+        "node": s.node,
+        "arrive": _num(s.arrive),
+        "depart": _num(s.depart),
+        "deliver": dict(s.deliver),
+        **({"pickup": dict(s.pickup)} if s.pickup else {}),
+        **({"handin": dict(s.handin)} if s.handin else {}),
+    }
+
+
+def _leg_doc(g: Leg) -> dict[str, Any]:
+    """A leg's entry; the ferry line only on a crossing."""
+    return {
+        "from": g.from_,
+        "to": g.to,
+        "mode": g.mode,
+        "depart": _num(g.depart),
+        "arrive": _num(g.arrive),
+        "km": _num(g.km),
+        **({"ferry": g.ferry} if g.ferry else {}),
+    }
+
+
+def _totals_doc(t: Kpis) -> dict[str, Any]:
+    """The plan's totals: the spec's fields first, the other KPIs after."""
+    return {
+        "cost": _num(t.cost),
+        "km": _num(t.km),
+        "vehicles": t.vehicles,
+        "ferry_crossings": t.ferry_crossings,
+        "co2_kg": _num(t.co2_kg),
+        **{
+            k: _num(v)
+            for k, v in t.model_dump().items()
+            if k not in {"cost", "km", "vehicles", "ferry_crossings", "co2_kg"}
+        },
     }
 
 
