@@ -401,28 +401,45 @@ def default_patterns(
 
 def _structural_problems(net: Network) -> list[Problem]:
     """Everything that can be checked without the graph: ids, references, values."""
-    p: list[Problem] = []
+    nodes = {n.id: n for n in net.nodes}
+    carriers = {c.id for c in net.carriers}
     days = set(net.days)
+    return [
+        *_duplicate_problems(net),
+        *_node_problems(net),
+        *_road_problems(net, nodes),
+        *_ferry_problems(net, nodes, days),
+        *(p for s in net.stations for p in _station_problems(net, s, nodes, carriers, days)),
+        *_vehicle_problems(net, nodes, carriers, days),
+        *_rules_problems(net, days),
+    ]
+
+
+def _duplicate_problems(net: Network) -> list[Problem]:
+    """Days named twice, then ids used twice: nodes, ferries, carriers, vehicles,
+    islands and stations (by node)."""
+    p: list[Problem] = []
     dup = [d for d, c in Counter(net.days).items() if c > 1]
     if dup:
         p.append(Problem("network", "days", f"duplicate days {dup}"))
-
-    def dups(kind: str, ids: list[str]) -> None:
+    for kind, ids in (
+        ("node", [n.id for n in net.nodes]),
+        ("ferry", [f.id for f in net.ferries]),
+        ("carrier", [c.id for c in net.carriers]),
+        ("vehicle", [v.id for v in net.vehicles]),
+        ("island", [i.id for i in net.islands]),
+        ("station", [s.node for s in net.stations]),
+    ):
         for i, c in Counter(ids).items():
             if c > 1:
                 p.append(Problem(f"{kind} {i!r}", "id", f"duplicate id ({c} times)"))
+    return p
 
-    dups("node", [n.id for n in net.nodes])
-    dups("ferry", [f.id for f in net.ferries])
-    dups("carrier", [c.id for c in net.carriers])
-    dups("vehicle", [v.id for v in net.vehicles])
-    dups("island", [i.id for i in net.islands])
-    dups("station", [s.node for s in net.stations])
 
-    nodes = {n.id: n for n in net.nodes}
-    carriers = {c.id for c in net.carriers}
+def _node_problems(net: Network) -> list[Problem]:
+    """Nodes off the globe or not finite, on unknown islands, or with a role but no hub."""
+    p: list[Problem] = []
     islands = {i.id for i in net.islands}
-
     for n in net.nodes:
         if net.geometry == "lonlat":
             if not -180 <= n.lon <= 180:
@@ -435,7 +452,12 @@ def _structural_problems(net: Network) -> list[Problem]:
             p.append(Problem(f"node {n.id!r}", "island", f"unknown island {n.island!r}"))
         if n.role is not None and n.kind != "hub":
             p.append(Problem(f"node {n.id!r}", "role", "only a hub has a role"))
+    return p
 
+
+def _road_problems(net: Network, nodes: dict[str, Node]) -> list[Problem]:
+    """Roads to unknown nodes or from a node to itself."""
+    p: list[Problem] = []
     for i, r in enumerate(net.roads):
         for end in ("a", "b"):
             if getattr(r, end) not in nodes:
@@ -444,7 +466,12 @@ def _structural_problems(net: Network) -> list[Problem]:
                 )
         if r.a == r.b:
             p.append(Problem(f"road #{i} ({r.a}-{r.b})", "b", "a road must join two nodes"))
+    return p
 
+
+def _ferry_problems(net: Network, nodes: dict[str, Node], days: set[str]) -> list[Problem]:
+    """Ferries to unknown piers or from a pier to itself, or sailing on unknown days."""
+    p: list[Problem] = []
     for f in net.ferries:
         for attr, name in (("from_", "from"), ("to", "to")):
             nid = getattr(f, attr)
@@ -455,39 +482,61 @@ def _structural_problems(net: Network) -> list[Problem]:
         for day in f.departures:
             if day not in days:
                 p.append(Problem(f"ferry {f.id!r}", "departures", f"unknown day {day!r}"))
+    return p
 
-    for s in net.stations:
-        obj = f"station {s.node!r}"
-        node = nodes.get(s.node)
-        if node is None:
-            p.append(Problem(obj, "node", f"unknown node {s.node!r}"))
-        elif node.kind not in STATION_KINDS:
-            p.append(Problem(obj, "node", f"node {s.node!r} is a {node.kind}, not a station"))
-        if s.pickup_to is not None and s.pickup_to not in nodes:
-            p.append(Problem(obj, "pickup_to", f"unknown node {s.pickup_to!r}"))
-        for c in list(s.demand) + list(s.pickup):
-            if c not in carriers:
-                p.append(Problem(obj, "demand", f"unknown carrier {c!r}"))
-        if s.patterns is not None:
-            if not s.patterns:
-                p.append(Problem(obj, "patterns", "no allowed pattern"))
-            for pat in s.patterns:
-                bad = [d for d in pat if d not in days]
-                if bad:
-                    p.append(Problem(obj, "patterns", f"unknown days {bad}"))
-                elif len(set(pat)) < s.min_visits:
-                    p.append(
-                        Problem(obj, "patterns", f"{list(pat)} has fewer than {s.min_visits} days")
-                    )
-        elif s.min_visits > len(net.service_days):
-            p.append(
-                Problem(
-                    obj,
-                    "min_visits",
-                    f"{s.min_visits} visits but only {len(net.service_days)} service days",
-                )
+
+def _station_problems(
+    net: Network, s: Station, nodes: dict[str, Node], carriers: set[str], days: set[str]
+) -> list[Problem]:
+    """A station on an unknown or non-station node, with unknown carriers or pickup
+    node, or with visit patterns (or a visit count) its days cannot hold."""
+    p: list[Problem] = []
+    obj = f"station {s.node!r}"
+    node = nodes.get(s.node)
+    if node is None:
+        p.append(Problem(obj, "node", f"unknown node {s.node!r}"))
+    elif node.kind not in STATION_KINDS:
+        p.append(Problem(obj, "node", f"node {s.node!r} is a {node.kind}, not a station"))
+    if s.pickup_to is not None and s.pickup_to not in nodes:
+        p.append(Problem(obj, "pickup_to", f"unknown node {s.pickup_to!r}"))
+    for c in list(s.demand) + list(s.pickup):
+        if c not in carriers:
+            p.append(Problem(obj, "demand", f"unknown carrier {c!r}"))
+    if s.patterns is not None:
+        p += _pattern_problems(s, days)
+    elif s.min_visits > len(net.service_days):
+        p.append(
+            Problem(
+                obj,
+                "min_visits",
+                f"{s.min_visits} visits but only {len(net.service_days)} service days",
             )
+        )
+    return p
 
+
+def _pattern_problems(s: Station, days: set[str]) -> list[Problem]:
+    """A station's own visit patterns: at least one, on known days, each of
+    ``min_visits`` days."""
+    assert s.patterns is not None
+    p: list[Problem] = []
+    obj = f"station {s.node!r}"
+    if not s.patterns:
+        p.append(Problem(obj, "patterns", "no allowed pattern"))
+    for pat in s.patterns:
+        bad = [d for d in pat if d not in days]
+        if bad:
+            p.append(Problem(obj, "patterns", f"unknown days {bad}"))
+        elif len(set(pat)) < s.min_visits:
+            p.append(Problem(obj, "patterns", f"{list(pat)} has fewer than {s.min_visits} days"))
+    return p
+
+
+def _vehicle_problems(
+    net: Network, nodes: dict[str, Node], carriers: set[str], days: set[str]
+) -> list[Problem]:
+    """Vehicles of unknown carriers, at unknown depots, or working on unknown days."""
+    p: list[Problem] = []
     for v in net.vehicles:
         obj = f"vehicle {v.id!r}"
         if v.carrier is not None and v.carrier not in carriers:
@@ -498,12 +547,16 @@ def _structural_problems(net: Network) -> list[Problem]:
             bad = [d for d in v.days if d not in days]
             if bad:
                 p.append(Problem(obj, "days", f"unknown days {bad}"))
+    return p
 
+
+def _rules_problems(net: Network, days: set[str]) -> list[Problem]:
+    """Service days in the rules that are not days of the horizon."""
     if net.rules.service_days is not None:
         bad = [d for d in net.rules.service_days if d not in days]
         if bad:
-            p.append(Problem("rules", "service_days", f"unknown days {bad}"))
-    return p
+            return [Problem("rules", "service_days", f"unknown days {bad}")]
+    return []
 
 
 def short_repr(value: Any, limit: int = 40) -> str:
