@@ -14,7 +14,7 @@ from islandroute.datasets.synthetic import archipelago
 from islandroute.model.network import Network
 from islandroute.network.reach import Reach
 from islandroute.planning.instance import Instance
-from islandroute.planning.options import DEFAULT_TUNING
+from islandroute.planning.options import DEFAULT_TUNING, Tuning
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns
 from islandroute.planning.planner import plan_week
 from islandroute.planning.week import Week
@@ -147,8 +147,32 @@ def test_plan_week_on_a_road_week_is_valid(tmp_path: Path) -> None:
     assert not plan.unserved
 
 
-def test_weeks_with_ferries_stay_with_or_tools() -> None:
-    net = archipelago(n_stations=30, n_carriers=2, seed=0)
+def test_routes_with_crossings_are_kept_as_they_are() -> None:
+    """Routes with a crossing stay as OR-Tools made them; the search works on the others
+    and the week it returns keeps every rule."""
+    net = archipelago(n_stations=40, n_islands=4, n_carriers=2, seed=2)
     week = started_week(net)
-    assert search_week(week, seconds=1, seed=0, moves=100, patterns=True, say=print) is None
-    assert road_week(week.inst, DEFAULT_TUNING)  # small enough: only the ferries rule it out
+    found = search_week(week, seconds=30, seed=0, moves=30_000, patterns=True, say=print)
+    assert found is not None
+    crossing = {
+        (d, v.id, tuple(map(repr, events)))
+        for d, res in week.days.items()
+        for v, events in res.events
+        if any(not hasattr(ev, "unit") for ev in events)
+    }
+    assert crossing, "the network should need a crossing"
+    if found.week is not None:
+        after = {
+            (d, v.id, tuple(map(repr, events)))
+            for d, res in found.week.days.items()
+            for v, events in res.events
+        }
+        assert crossing <= after
+        assert not found.week.dropped()
+
+
+def test_which_weeks_the_search_takes() -> None:
+    ferry_week = started_week(archipelago(n_stations=30, n_carriers=2, seed=0), solve=False)
+    assert road_week(ferry_week.inst, DEFAULT_TUNING)
+    small = Tuning(road_search_ferry_visits=5)
+    assert not road_week(ferry_week.inst, small)

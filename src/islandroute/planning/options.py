@@ -314,6 +314,10 @@ class Tuning:
     #: weeks whose days' universes hold at most this many visits are searched route by
     #: route in Python (nested-list matrices grow with its square)
     road_search_visits: int = _count(1_200, 0)
+    #: ... and at most this many where some station lies across a crossing (measured:
+    #: better than OR-Tools' pattern search on 120-150-station archipelagos, worse on
+    #: Zhoushan's 340)
+    road_search_ferry_visits: int = _count(300, 0)
     #: share of a road week's time for its first routes (OR-Tools, each start)
     road_routing_share: float = _share(0.1)
     #: share of a road week's time for the route-level week search
@@ -328,6 +332,8 @@ class Tuning:
     road_penalty_down: float = _factor(0.85, 0.0, 1.0)
     #: penalties never fall below this share of their first values
     road_penalty_floor: float = _share(0.05)
+    #: ... nor rise above this many times them (a rule no week can keep: no overflow)
+    road_penalty_ceiling: float = _factor(1e4, 1.0, 1e9)
     #: chance that a descent ending infeasible is repeated with dearer penalties
     road_repair_chance: float = _share(0.5)
     #: the repeat's penalties, against the current ones

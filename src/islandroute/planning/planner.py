@@ -326,17 +326,18 @@ def _starts(
         return [("fixed", lambda: fixed_patterns(inst, opts.fixed))]
     if opts.days == "balanced":
         return [("balanced", lambda: balanced_patterns(inst, seed, tuning=tune))]
-    starts: list[tuple[str, Callable[[], dict[int, Pattern]]]] = [
+    starts: list[tuple[str, Callable[[], dict[int, Pattern]]]] = []
+    usual = sum(opts.fixed in inst.patterns[si] for si in inst.stations)
+    if len(inst.stations) <= tune.fixed_start_stations and 2 * usual >= len(inst.stations):
+        # the usual timetable first: the search then starts no dearer than fixed days
+        starts.append(("fixed", lambda: fixed_patterns(inst, opts.fixed)))
+    starts += [
         ("spread", lambda: balanced_patterns(inst, seed, tuning=tune)),
         ("piled", lambda: balanced_patterns(inst, seed, concentrate=True, tuning=tune)),
     ]
     if all(len(p) == 1 for si in inst.stations for p in inst.patterns[si]):
         # visited once a horizon: sectors by angle are a natural start
         starts.append(("swept", lambda: sweep_patterns(inst, tune) or {}))
-    usual = sum(opts.fixed in inst.patterns[si] for si in inst.stations)
-    if len(inst.stations) <= tune.fixed_start_stations and 2 * usual >= len(inst.stations):
-        # the usual timetable is a start too (on weeks small enough for four starts)
-        starts.append(("fixed", lambda: fixed_patterns(inst, opts.fixed)))
     return starts
 
 

@@ -1,10 +1,10 @@
-"""The days of a road-only week as plain route lists that local search edits in place.
+"""The days of a week as plain route lists that local search edits in place.
 
-A *road day* is a day whose universe (a node for every visit that may fall on it) needs
-no ferry: every route is a sequence of visit nodes between a vehicle's depot and back,
-so a route's cost, load and lateness follow from the matrices alone and a move is priced
-in microseconds. Days with timetabled crossings stay with OR-Tools (their routes depend
-on departure times that only the solver's model tracks).
+A day's universe has a node for every visit that may fall on it. A route without a
+crossing is a sequence of visit nodes between a vehicle's depot and back, so its cost,
+load and lateness follow from the matrices alone and a move is priced in microseconds.
+A route with a timetabled crossing is *kept* as OR-Tools made it (its times hang on
+departures only the solver's model tracks): the search works on the others.
 
 Routes may break capacity and time while searching; what they break is priced by
 :class:`Penalties` (parcels over capacity, minutes of *time warp*: arriving after a
@@ -53,12 +53,16 @@ class RouteCost:
 
 
 EMPTY = RouteCost(0.0, 0, 0, 0)
-
-
-def is_road_day(lay: DayLayout) -> bool:
-    """Whether ``lay`` needs no ferry (its routes can be priced from matrices alone)."""
-    m = lay.model
-    return m is not None and not lay.ferries and not m.pairs and not m.allowed_times
+#: every gap of the free routes: per vehicle kind (rows, nodes before, nodes after, their
+#: arcs); each gap's vehicle and position; per vehicle its load, excess and opening cost
+Gaps = tuple[
+    dict[int, tuple[np.ndarray, ...]],
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+]
 
 
 class RoadDay:
@@ -83,7 +87,9 @@ class RoadDay:
         self.changed_at = [0 for _ in self.vehicles]  # version of each route's last change
         self.looked_at: dict[int, int] = {}  # version at which a visit's moves all failed
         self._gaps_version = -1
-        self._gaps: tuple[dict[int, tuple[np.ndarray, ...]], np.ndarray, np.ndarray]
+        self._gaps: Gaps
+        self._masks: dict[int, np.ndarray] = {}  # per visit: the vehicles that may take it
+        self.capacity_np = np.array(m.capacity)
         self.symmetric = _symmetric(m)
         self.time: list[list[int]] = m.time.tolist()
         self.windows = list(m.windows)
@@ -100,6 +106,9 @@ class RoadDay:
             if x < len(self.allowed) and sorted(ks) != every:
                 self.allowed[x] = set(ks)
         self.restricted = any(a is not None for a in self.allowed)
+        self.free = list(self.vehicles)  # vehicles whose routes the search may change
+        self.kept: dict[int, list[Visit | Ferry]] = {}  # the others' routes, as they were
+        self.kept_nodes: set[int] = set()  # the visits on those routes
         self.load: list[int] = [0] * (self.first + n_visits)
         self.routes: list[list[int]] = [[] for _ in self.vehicles]
         self.costs: list[RouteCost] = [EMPTY for _ in self.vehicles]
@@ -166,6 +175,17 @@ class RoadDay:
         self.version += 1
         self.changed_at[k] = self.version
 
+    def keep(
+        self, k: int, seq: list[int], events: list[Visit | Ferry], cost: float, load: int
+    ) -> None:
+        """Freeze vehicle ``k`` on ``seq`` (``events``: a route with crossings, whose
+        times hang on departures only OR-Tools tracks), costing ``cost``."""
+        self.set_route(k, [])
+        self.kept[k] = events
+        self.kept_nodes.update(x for x in seq if x < len(self.load))
+        self.free.remove(k)
+        self.costs[k] = RouteCost(cost, load, 0, 0)
+
     def looked(self, x: int) -> None:
         """Note that no move of ``x`` paid at this version (don't look again until its
         route or a near visit's route changes)."""
@@ -219,16 +239,9 @@ class RoadDay:
         if self._gaps_version != self.version:
             self._gaps = self._all_gaps()
             self._gaps_version = self.version
-        kinds, veh, pos = self._gaps
-        load = self.load[x]
-        per_vehicle = np.array(
-            [
-                pen.load * (max(0, c.load + load - cap) - c.excess) + (f if not seq else 0.0)
-                for c, cap, f, seq in zip(
-                    self.costs, self.capacity, self.fixed, self.routes, strict=True
-                )
-            ]
-        )
+        kinds, veh, pos, loads, excess, opening = self._gaps
+        over = np.maximum(0, loads + self.load[x] - self.capacity_np) - excess
+        per_vehicle = pen.load * over + opening
         bounds = np.empty(len(veh))
         for kind, (rows, a, b, ab) in kinds.items():
             mat = self.kind_matrix[kind]
@@ -236,10 +249,14 @@ class RoadDay:
         bounds += per_vehicle[veh]
         allowed = self.allowed[x]
         if allowed is not None:
-            bounds[~np.isin(veh, list(allowed))] = np.inf
+            if x not in self._masks:
+                mask = np.zeros(len(self.capacity), dtype=bool)
+                mask[list(allowed)] = True
+                self._masks[x] = mask
+            bounds[~self._masks[x][veh]] = np.inf
         return veh, pos, bounds
 
-    def _all_gaps(self) -> tuple[dict[int, tuple[np.ndarray, ...]], np.ndarray, np.ndarray]:
+    def _all_gaps(self) -> Gaps:
         """Every gap of every used route and of one empty vehicle of each kind, grouped
         by vehicle kind (rows into the gap list, nodes before and after, their arc)."""
         veh: list[int] = []
@@ -247,7 +264,7 @@ class RoadDay:
         a: list[int] = []
         b: list[int] = []
         seen: set[tuple[int, int, int, int, int]] = set()
-        for k in self.vehicles:
+        for k in self.free:
             seq = self.routes[k]
             if not seq and not self.restricted:  # identical empty vehicles: one is enough
                 if self.empty_keys[k] in seen:
@@ -265,10 +282,17 @@ class RoadDay:
             rows = np.flatnonzero(kind_of == kind)
             ka, kb = a_a[rows], b_a[rows]
             kinds[kind] = (rows, ka, kb, self.kind_matrix[kind][ka, kb])
-        return kinds, veh_a, np.array(pos, dtype=np.int64)
+        loads = np.array([c.load for c in self.costs])
+        excess = np.array([c.excess for c in self.costs])
+        opening = np.array(
+            [0.0 if seq else f for seq, f in zip(self.routes, self.fixed, strict=True)]
+        )
+        return kinds, veh_a, np.array(pos, dtype=np.int64), loads, excess, opening
 
     def visits_of(self, k: int) -> list[Visit | Ferry]:
-        """The visits of vehicle ``k``'s route with their current loads (as route events)."""
+        """The events of vehicle ``k``'s route, visits with their current loads."""
+        if k in self.kept:
+            return self.kept[k]
         return [Visit(self.lay.visits[x - self.first].unit, self.load[x]) for x in self.routes[k]]
 
 

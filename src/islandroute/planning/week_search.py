@@ -28,13 +28,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from islandroute.model.network import Ferry
 from islandroute.planning.clock import Deadline
-from islandroute.planning.day import COST_SCALE, build_day, events_to_nodes, working
+from islandroute.planning.construct import route_cost
+from islandroute.planning.day import COST_SCALE, DayLayout, build_day, events_to_nodes, working
 from islandroute.planning.day import Visit as DayVisit
 from islandroute.planning.day_solver import DayResult
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.options import Tuning
-from islandroute.planning.road_days import Penalties, RoadDay, is_road_day
+from islandroute.planning.road_days import INFEASIBLE, Penalties, RoadDay
 from islandroute.planning.week import Week
 
 EPS = 1e-6  # a move must gain more than this (solver cost units)
@@ -72,10 +74,21 @@ class WeekSearch:
 
 
 def road_week(inst: Instance, tuning: Tuning) -> bool:
-    """Whether the week search applies: every day's universe needs no ferry and is small
-    enough for the Python matrices."""
+    """Whether the week search takes this week: every day's universe holds at most
+    ``road_search_visits`` visits (``road_search_ferry_visits`` when some station can
+    only be reached across a crossing: its routes are kept as OR-Tools made them, and
+    on big ferry weeks OR-Tools' own pattern search does better -- Zhoushan, 340
+    possible visits a day, ends 1.5 % dearer at 30 s with the week search)."""
     per_day = _universe_sizes(inst)
-    return bool(per_day) and max(per_day.values()) <= tuning.road_search_visits
+    limit = tuning.road_search_visits if _by_road(inst) else tuning.road_search_ferry_visits
+    return bool(per_day) and max(per_day.values()) <= limit
+
+
+def _by_road(inst: Instance) -> bool:
+    """Whether every station shares a road zone with the depot of some vehicle."""
+    t = inst.travel
+    depots = {t.zone_of(v.depot) for v in inst.vehicles}
+    return all(t.zone_of(inst.station(si).node) in depots for si in inst.stations)
 
 
 def search_week(
@@ -88,20 +101,19 @@ def search_week(
     say: Say,
 ) -> WeekSearch | None:
     """Search ``week`` for at most ``seconds`` (and ``moves`` priced moves); None when
-    some day needs a ferry (the search does not apply)."""
+    a visit the routes left out has no place but across a crossing (the repairs take
+    it)."""
     inst, tune = week.inst, week.tuning
     days = _road_days(week, tune)
-    if days is None:
-        return None
     s = _Search(inst, tune, days, dict(week.assignment), np.random.default_rng(seed), patterns)
     s.budget = moves
     s.seconds = seconds
     s.end = week.deadline.within(seconds)
-    if not s.complete():
-        return None  # a visit no vehicle of its day may take: the repairs name it
-    s.place_missing()
     routed = all(d in week.days for d, n in week.load_per_day().items() if n)
-    start = week.objective() if routed and not week.dropped() else np.inf
+    whole = routed and not week.dropped() and not s.missing()
+    start = s.snapshot().cost if whole and s.snapshot().feasible else np.inf
+    if not s.place_missing():
+        return None
     best = s.run(say)
     if best is None or best.cost >= start - EPS:
         return WeekSearch(None, s.descents, s.priced, start, start)
@@ -120,9 +132,9 @@ def _universe_sizes(inst: Instance) -> dict[str, int]:
     return out
 
 
-def _road_days(week: Week, tune: Tuning) -> dict[str, RoadDay] | None:
+def _road_days(week: Week, tune: Tuning) -> dict[str, RoadDay]:
     """Each day's universe (every unit that may come that day) with the week's routes
-    and loads on it; None when a day needs a ferry."""
+    and loads on it; routes with a crossing are kept as they are."""
     inst = week.inst
     out: dict[str, RoadDay] = {}
     for d in inst.days:
@@ -133,18 +145,32 @@ def _road_days(week: Week, tune: Tuning) -> dict[str, RoadDay] | None:
             for u in inst.units[si]
         ]
         lay = build_day(inst, d, visits, working(inst, d), None, tuning=tune)
-        if lay is None:
+        if lay is None or lay.model is None:
             continue
-        if not is_road_day(lay):
-            return None
         day = RoadDay(lay, tune.road_neighbours)
         for j, v in enumerate(lay.visits):
             day.load[day.first + j] = v.load
         prev = {v.id: ev for v, ev in week.days[d].events} if d in week.days else {}
-        for k, seq in enumerate(events_to_nodes(lay, [prev.get(v.id, []) for v in lay.vehicles])):
-            day.set_route(k, list(seq))
+        routes = events_to_nodes(lay, [prev.get(v.id, []) for v in lay.vehicles])
+        for k, seq in enumerate(routes):
+            if any(x >= lay.first_ferry for x in seq):
+                cost = route_cost(lay.model, k, seq)
+                load = sum(day.load[x] for x in seq if x < lay.first_ferry)
+                day.keep(k, seq, lay_events(lay, seq, day.load), cost, load)
+            else:
+                day.set_route(k, list(seq))
         out[d] = day
     return out
+
+
+def lay_events(lay: DayLayout, seq: list[int], load: list[int]) -> list[DayVisit | Ferry]:
+    """A kept route's events: its visits (with their loads) and crossings."""
+    return [
+        DayVisit(lay.visits[x - lay.first_visit].unit, load[x])
+        if x < lay.first_ferry
+        else lay.event(x)
+        for x in seq
+    ]
 
 
 # ---- the search ------------------------------------------------------------------------
@@ -174,14 +200,25 @@ class _Search:
             si: [p for p in inst.patterns[si] if all(self._placeable(si, d) for d in p)]
             for si in inst.stations
         }
+        self.kept = {
+            day.lay.visits[x - day.first].unit.station
+            for day in days.values()
+            for x in day.kept_nodes
+        }  # stations with a visit on a kept route stay on their days
         self.movable = [
             si
             for si in inst.stations
-            if patterns and len(self.options[si]) > 1 and len(inst.units[si]) == 1
+            if patterns
+            and len(self.options[si]) > 1
+            and len(inst.units[si]) == 1
+            and si not in self.kept
         ]
         self.pen = _first_penalties(days, tune)
         self.floor = Penalties(
             tune.road_penalty_floor * self.pen.load, tune.road_penalty_floor * self.pen.warp
+        )
+        self.ceiling = Penalties(
+            tune.road_penalty_ceiling * self.pen.load, tune.road_penalty_ceiling * self.pen.warp
         )
         self._loads: dict[tuple[int, Pattern, str], int] = {}
         self.budget: int | None = None
@@ -196,7 +233,7 @@ class _Search:
         xs = self.nodes[d].get(si, [])
         if day is None or not xs:
             return False
-        return all(any(day.may_serve(k, x) for k in day.vehicles) for x in xs)
+        return all(x in day.kept_nodes or any(day.may_serve(k, x) for k in day.free) for x in xs)
 
     def complete(self) -> bool:
         """Whether every station's current days can hold its visits."""
@@ -236,19 +273,30 @@ class _Search:
             day.load = list(loads)
             day.where = {}
             for k, seq in enumerate(routes):
-                day.set_route(k, list(seq))
+                if k not in day.kept:
+                    day.set_route(k, list(seq))
 
-    def place_missing(self) -> None:
+    def missing(self) -> list[tuple[str, int]]:
+        """(day, node) of each visit of a station's days on no route."""
+        return [
+            (d, x)
+            for d, day in self.days.items()
+            for si in self.inst.stations
+            if d in self.assignment[si]
+            for x in self.nodes[d].get(si, [])
+            if x not in day.where and x not in day.kept_nodes
+        ]
+
+    def place_missing(self) -> bool:
         """Visits the week's routes do not hold (left out, or over capacity when read
-        back) go to their cheapest place, whatever they break."""
-        for d, day in self.days.items():
-            for si in self.inst.stations:
-                if d not in self.assignment[si]:
-                    continue
-                for x in self.nodes[d].get(si, []):
-                    if x not in day.where:
-                        _, k, i = day.cheapest_insertion(x, self.pen)
-                        day.insert(x, k, i)
+        back) go to their cheapest place, whatever they break; False when one has no
+        place on a route without crossings."""
+        for d, x in self.missing():
+            cost, k, i = self.days[d].cheapest_insertion(x, self.pen)
+            if not np.isfinite(cost) or cost >= INFEASIBLE:
+                return False
+            self.days[d].insert(x, k, i)
+        return True
 
     def run(self, say: Say) -> Snapshot | None:
         """Iterated local search until the time or the move budget ends; the cheapest
@@ -257,6 +305,8 @@ class _Search:
         t0 = time.perf_counter()
         self.descend()
         accepted = self.snapshot()
+        if not accepted.feasible:
+            accepted = self._repaired(accepted)
         best = accepted if accepted.feasible else None
         last_told = t0
         while not self.out_of_time():
@@ -329,8 +379,8 @@ class _Search:
         late = any(c.warp for c in costs)
         self.pen.load *= tune.road_penalty_up if over else tune.road_penalty_down
         self.pen.warp *= tune.road_penalty_up if late else tune.road_penalty_down
-        self.pen.load = max(self.pen.load, self.floor.load)
-        self.pen.warp = max(self.pen.warp, self.floor.warp)
+        self.pen.load = min(max(self.pen.load, self.floor.load), self.ceiling.load)
+        self.pen.warp = min(max(self.pen.warp, self.floor.warp), self.ceiling.warp)
         for day in self.days.values():
             day.forget_looks()  # every move is worth something else now
 
@@ -425,14 +475,19 @@ class _Search:
         cur = self.assignment[si]
         saving = {d: self._removal_saving(d, si) for d in cur}
         best: tuple[float, Pattern] = (-EPS, cur)
+        priced: dict[tuple[str, int], float] = {}  # (day, load): its cost, once a move
         for pat in self.options[si]:
             if pat == cur:
                 continue
             total = -sum(saving[d] for d in cur if d not in pat)
             for d in pat:
-                self.priced += 1
                 load = self.load_of(si, pat, d)
-                total += self._reload(d, si, load) if d in cur else self._arrival(d, si, load)
+                if (d, load) not in priced:
+                    self.priced += 1
+                    priced[(d, load)] = (
+                        self._reload(d, si, load) if d in cur else self._arrival(d, si, load)
+                    )
+                total += priced[(d, load)]
                 if total >= best[0]:
                     break
             else:
@@ -498,7 +553,11 @@ class _Search:
         """Ruin and recreate: a random station and its nearest neighbours leave every
         day and come back, each on a random allowed pattern or its cheapest one."""
         tune, inst = self.tune, self.inst
-        pool = [si for si in inst.stations if any(si in n for n in self.nodes.values())]
+        pool = [
+            si
+            for si in inst.stations
+            if si not in self.kept and any(si in n for n in self.nodes.values())
+        ]
         if not pool:
             return
         size = max(tune.kick_least, round(tune.road_ruin * len(pool)))
@@ -541,15 +600,18 @@ class _Search:
                 out.days[d] = DayResult([], 0, settled=True)
                 continue
             events = [
-                (day.lay.vehicles[k], day.visits_of(k)) for k in day.vehicles if day.routes[k]
+                (day.lay.vehicles[k], day.visits_of(k))
+                for k in day.vehicles
+                if day.routes[k] or k in day.kept
             ]
             out.days[d] = DayResult(events, round(day.cost()))
         return out
 
 
 def _first_penalties(days: dict[str, RoadDay], tune: Tuning) -> Penalties:
-    """A parcel over capacity first costs about a typical visit's detour per parcel, a
-    tick of time warp about a tick of driving."""
+    """A parcel over capacity first costs about a typical visit's detour per parcel plus
+    a vehicle's fixed cost per parcel of room (else leaving a vehicle home by
+    overloading the others would pay), a tick of time warp about a tick of driving."""
     arcs, ticks, loads = [], [], []
     for day in days.values():
         m = day.model
@@ -564,7 +626,9 @@ def _first_penalties(days: dict[str, RoadDay], tune: Tuning) -> Penalties:
     arc = float(np.median(arcs)) if arcs else 1.0
     tick = float(np.median(ticks)) if ticks else 1.0
     load = float(np.median(loads)) if loads else 1.0
-    return Penalties(tune.road_load_weight * arc / max(load, 1.0), arc / max(tick, 1.0))
+    fixed = [f / c for day in days.values() for f, c in zip(day.fixed, day.capacity, strict=True)]
+    per_parcel = arc / max(load, 1.0) + (float(np.median(fixed)) if fixed else 0.0)
+    return Penalties(tune.road_load_weight * per_parcel, arc / max(tick, 1.0))
 
 
 # ---- the moves: the routes they would make and a bound on their gain, or None -------
