@@ -18,7 +18,17 @@ Glossary of the words the planning modules share:
   what it returns, and the week keeps a ``DayResult`` (routes, cost, left-out visits)
   per day.
 - **week** (:class:`~islandroute.planning.week.Week`): an assignment and every day's
-  result; re-solves touched days.
+  result; its :class:`~islandroute.planning.day_solver.DaySolver` (re-)solves days with
+  OR-Tools.
+- **week search** (:mod:`~islandroute.planning.week_search`): the route-level local
+  search over the whole week; a **road day**
+  (:class:`~islandroute.planning.road_days.RoadDay`) is a day's universe as Python lists
+  whose routes it edits, a **kept route** one with a ferry crossing it leaves as OR-Tools
+  made it; **penalties** price parcels over capacity and **time warp** (minutes late
+  at a window or shift end) while it crosses infeasible weeks; a **ruin** takes a few
+  neighbouring stations off every day and puts them back; a **snapshot** is an immutable
+  copy of the week it may return to; the **move budget** (priced moves) ends it the same
+  way on any machine.
 - **universe**: a day's layout with a node for every station that *may* be visited that
   day (under any of its patterns), so that the visit-day search can price moves on one
   model per day.
