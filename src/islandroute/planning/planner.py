@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from islandroute.errors import InfeasibleError, Problem
@@ -119,7 +120,6 @@ def _same(a: Any, b: Any) -> bool:
 
 def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t0: float) -> Plan:
     """The week of checked options, from the reach diagnosis to the KPIs."""
-    tune = opts.tuning
     carriers = tuple(c for c in net.carrier_ids if opts.carriers is None or c in opts.carriers)
     reach = reach or Reach(net)
     t_net = time.perf_counter()
@@ -134,45 +134,71 @@ def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t
     ]
     clock: Clock = {"travel_s": t_net - t0, "reach_s": time.perf_counter() - t_net}
     visits = sum(i.weekly_visits() for i in insts)
-    search_end = Deadline(t0 + opts.time_limit - tune.finish_seconds(visits))
+    search_end = Deadline(t0 + opts.time_limit - opts.tuning.finish_seconds(visits))
     weight = [len(i.stations) for i in insts]
-    routes: list[Route] = []
-    visit_days: dict[str, tuple[str, ...]] = {}
-    stops: list[str] = []
-    floors = 0
+    week = _Planned(unserved=unserved)
     for n, inst in enumerate(insts):
         share = max(0.0, search_end.left()) * weight[n] / max(1, sum(weight[n:]))
-        target = search_end.within(share)
-        label = "+".join(inst.carriers) if opts.mode == "separate" else "joint"
-        say(f"[{label}] {len(inst.stations)} stations, {len(inst.vehicles)} vehicles, {share:.0f}s")
-        floor = _greedy_floor(inst, opts, share)
-        if opts.workers > 1 and opts.days == "optimized":
-            week, stopped = solve_parallel(
-                inst, opts, target, search_end, say, label, clock, _solve_instance
-            )
-        else:
-            week, stopped = _solve_instance(
-                inst, opts, opts.seed, target, search_end, say, label, clock
-            )
-        stops.append(stopped)
-        t_done = time.perf_counter()
-        if floor is not None and _floor_wins(floor, week, say, label):
-            floors += 1
-            routes += floor.routes(set())
-            visit_days.update(floor.visit_days(set()))
-            clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_done
-            continue
+        _plan_instance(inst, opts, share, search_end, say, clock, week)
+    return _assemble(net, opts, week, clock, t0)
+
+
+@dataclass
+class _Planned:
+    """What the instances' searches have planned so far."""
+
+    routes: list[Route] = field(default_factory=list)
+    visit_days: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unserved: list[Unserved] = field(default_factory=list)
+    stops: list[str] = field(default_factory=list)
+    floors: int = 0
+
+
+def _plan_instance(
+    inst: Instance,
+    opts: PlanOptions,
+    share: float,
+    search_end: Deadline,
+    say: Progress,
+    clock: Clock,
+    out: _Planned,
+) -> None:
+    """Search one instance for ``share`` seconds; its week (or the greedy floor's, when
+    cheaper) goes into ``out``."""
+    target = search_end.within(share)
+    label = "+".join(inst.carriers) if opts.mode == "separate" else "joint"
+    say(f"[{label}] {len(inst.stations)} stations, {len(inst.vehicles)} vehicles, {share:.0f}s")
+    floor = _greedy_floor(inst, opts, share)
+    if opts.workers > 1 and opts.days == "optimized":
+        week, stopped = solve_parallel(
+            inst, opts, target, search_end, say, label, clock, _solve_instance
+        )
+    else:
+        week, stopped = _solve_instance(
+            inst, opts, opts.seed, target, search_end, say, label, clock
+        )
+    out.stops.append(stopped)
+    t_done = time.perf_counter()
+    if floor is not None and _floor_wins(floor, week, say, label):
+        out.floors += 1
+        out.routes += floor.routes(set())
+        out.visit_days.update(floor.visit_days(set()))
+    else:
         gone = _settle_dropped(week, opts.allow_unserved)
-        unserved += gone
-        routes += week.routes()
-        visit_days.update(_visit_days(net, inst, week, opts.mode, gone))
-        clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_done
+        out.unserved += gone
+        out.routes += week.routes()
+        out.visit_days.update(_visit_days(inst.net, inst, week, opts.mode, gone))
+    clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_done
+
+
+def _assemble(net: Network, opts: PlanOptions, week: _Planned, clock: Clock, t0: float) -> Plan:
+    """The plan of the planned routes: ordered, with KPIs, breakdowns and stats."""
     t_kpis = time.perf_counter()
     order = {d: i for i, d in enumerate(net.days)}
-    routes.sort(key=lambda r: (order[r.day], r.vehicle))
+    routes = sorted(week.routes, key=lambda r: (order[r.day], r.vehicle))
     stats: dict[str, Any] = {"seed": opts.seed, "days": opts.days}
-    stats["stopped"] = _why_stopped(stops)
-    stats["greedy_kept"] = floors
+    stats["stopped"] = _why_stopped(week.stops)
+    stats["greedy_kept"] = week.floors
     plan = Plan(
         network=net.name,
         mode=opts.mode,
@@ -181,9 +207,9 @@ def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t
         totals=kpis(net, routes),
         by_carrier=breakdown(net, routes, "carrier"),
         by_island=breakdown(net, routes, "island"),
-        visit_days=visit_days,
+        visit_days=week.visit_days,
         stats=stats,
-        unserved=tuple(sorted(unserved, key=lambda u: (u.station, u.carrier))),
+        unserved=tuple(sorted(week.unserved, key=lambda u: (u.station, u.carrier))),
     )
     clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_kpis
     plan.stats["seconds"] = round(time.perf_counter() - t0, 3)
