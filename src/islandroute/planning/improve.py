@@ -150,32 +150,11 @@ def _candidates(
 ) -> list[tuple[int, Pattern, float]]:
     """Stations with a pattern that looks cheaper, best estimated gain first."""
     inst = week.inst
-    t = inst.travel
     km = inst.arc_cost
-    routes: dict[str, list[_Row]] = {}
-    where: dict[tuple[str, int], tuple[_Row, int]] = {}
-    for day, res in week.days.items():
-        rows = []
-        for vehicle, events in res.events:
-            locs, jumps, load, seen = [t.i(vehicle.depot)], set(), 0, []
-            for ev in events:
-                if isinstance(ev, Ferry):
-                    jumps.add(len(locs) - 1 + 1)  # the arc from the far pier is no road
-                    locs += [t.i(ev.from_), t.i(ev.to)]
-                else:
-                    locs.append(t.i(ev.unit.node))
-                    seen.append((ev.unit.station, len(locs) - 1))
-                    load += ev.load
-            locs.append(t.i(vehicle.depot))
-            row = _Row(np.array(locs), 1.0, vehicle.capacity - load, jumps)
-            rows.append(row)
-            for si, pos in seen:
-                where[(day, si)] = (row, pos)
-        routes[day] = rows
-
+    routes, where = _route_rows(week)
     out = []
     for si in stations:
-        node = t.i(inst.station(si).node)
+        node = inst.travel.i(inst.station(si).node)
         cur = week.assignment[si]
         save: dict[str, float] = {}
         for d in cur:
@@ -199,6 +178,35 @@ def _candidates(
             out.append((si, best[1], best[0] + rng.random() * 1e-9))
     out.sort(key=lambda m: -m[2])
     return out
+
+
+def _route_rows(
+    week: Week,
+) -> tuple[dict[str, list[_Row]], dict[tuple[str, int], tuple[_Row, int]]]:
+    """Each day's routes as rows of travel-table locations, and where each station's
+    visit sits in them."""
+    t = week.inst.travel
+    routes: dict[str, list[_Row]] = {}
+    where: dict[tuple[str, int], tuple[_Row, int]] = {}
+    for day, res in week.days.items():
+        rows = []
+        for vehicle, events in res.events:
+            locs, jumps, load, seen = [t.i(vehicle.depot)], set(), 0, []
+            for ev in events:
+                if isinstance(ev, Ferry):
+                    jumps.add(len(locs) - 1 + 1)  # the arc from the far pier is no road
+                    locs += [t.i(ev.from_), t.i(ev.to)]
+                else:
+                    locs.append(t.i(ev.unit.node))
+                    seen.append((ev.unit.station, len(locs) - 1))
+                    load += ev.load
+            locs.append(t.i(vehicle.depot))
+            row = _Row(np.array(locs), 1.0, vehicle.capacity - load, jumps)
+            rows.append(row)
+            for si, pos in seen:
+                where[(day, si)] = (row, pos)
+        routes[day] = rows
+    return routes, where
 
 
 class _Row:

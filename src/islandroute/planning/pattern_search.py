@@ -97,18 +97,8 @@ def pattern_search(
     if days is None:
         return None
     search = _Search(inst, days, assignment)
-    touched: set[str] = set()
-    moved = 0
-    kicked: set[int] = set()
-    if kick:
-        for si in _neighbours(week, movable, kick, rng):
-            options = [p for p in inst.patterns[si] if p != assignment[si]]
-            move = search.evaluate(si, options[int(rng.integers(len(options)))], -np.inf)
-            if move is not None:
-                touched |= set(move.pattern) | set(assignment[si])
-                search.apply(si, move)
-                kicked.add(si)
-                moved += 1
+    kicked, touched = _kick(search, week, movable, kick, rng) if kick else (set(), set())
+    moved = len(kicked)
     movable = [si for si in movable if si not in kicked]  # no undoing the kick at once
     improving = True
     while improving and not end.passed():
@@ -128,6 +118,23 @@ def pattern_search(
     for d in touched:
         trial.days[d] = _result(days[d])
     return Searched(trial, touched, moved)
+
+
+def _kick(
+    search: _Search, week: Week, movable: list[int], kick: int, rng: np.random.Generator
+) -> tuple[set[int], set[str]]:
+    """Give ``kick`` neighbouring stations a random other pattern: the stations moved
+    and the days touched."""
+    kicked: set[int] = set()
+    touched: set[str] = set()
+    for si in _neighbours(week, movable, kick, rng):
+        options = [p for p in search.inst.patterns[si] if p != search.assignment[si]]
+        move = search.evaluate(si, options[int(rng.integers(len(options)))], -np.inf)
+        if move is not None:
+            touched |= set(move.pattern) | set(search.assignment[si])
+            search.apply(si, move)
+            kicked.add(si)
+    return kicked, touched
 
 
 def _neighbours(week: Week, movable: list[int], n: int, rng: np.random.Generator) -> list[int]:
