@@ -32,8 +32,8 @@ class Visit:
 
 
 @dataclass
-class DayLayout:
-    """The day's nodes: what each solver node stands for."""
+class DraftLayout:
+    """The day's nodes while its model is being built: what each solver node stands for."""
 
     day: str
     vehicles: list[Vehicle]
@@ -41,7 +41,6 @@ class DayLayout:
     visits: list[Visit]
     ferries: list[Ferry]
     loc: list[str] = field(default_factory=list)
-    model: DayModel | None = None
     seeds: list[list[int]] = field(default_factory=list)
 
     @property
@@ -56,6 +55,13 @@ class DayLayout:
         if node < self.first_ferry:
             return self.visits[node - self.first_visit]
         return self.ferries[node - self.first_ferry]
+
+
+@dataclass
+class DayLayout(DraftLayout):
+    """The day's nodes and the routing model built on them."""
+
+    model: DayModel = field(kw_only=True)
 
 
 def day_visits(inst: Instance, day: str, assignment: dict[int, Pattern]) -> list[Visit]:
@@ -96,19 +102,19 @@ def build_day(
         rows = _enough_vehicles(inst, di, rows, visits, fleet_margin)
     vehicles = [inst.vehicles[k] for k in rows]
     depots = list(dict.fromkeys(v.depot for v in vehicles))
-    lay = DayLayout(day, vehicles, depots, visits, [])
+    lay = DraftLayout(day, vehicles, depots, visits, [])
     pairs, allowed_veh, bonus = _add_crossings(inst, lay)
     lay.loc = depots + [v.unit.node for v in visits] + [f.from_ for f in lay.ferries]
     for j, v in enumerate(visits):
         ks = [k for k, r in enumerate(rows) if inst.servable[r, di, v.unit.station]]
         allowed_veh[lay.first_visit + j] = ks
     lay.seeds = _island_trips(inst, lay, pairs, allowed_veh, tuning.island_trip_fill)
-    lay.model = _day_model(inst, lay, pairs, allowed_veh, bonus)
-    return lay
+    model = _day_model(inst, lay, pairs, allowed_veh, bonus)
+    return DayLayout(**vars(lay), model=model)
 
 
 def _add_crossings(
-    inst: Instance, lay: DayLayout
+    inst: Instance, lay: DraftLayout
 ) -> tuple[list[tuple[int, int]], dict[int, list[int]], dict[int, int]]:
     """Append the day's crossing copies to ``lay.ferries`` as (out, back) node pairs;
     returns the pairs, the vehicles that may ride each node and its opening bonus."""
@@ -127,7 +133,7 @@ def _add_crossings(
 
 def _day_model(
     inst: Instance,
-    lay: DayLayout,
+    lay: DraftLayout,
     pairs: list[tuple[int, int]],
     allowed_veh: dict[int, list[int]],
     bonus: dict[int, int],
@@ -167,7 +173,7 @@ def _day_model(
     )
 
 
-def _road_arcs(inst: Instance, lay: DayLayout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _road_arcs(inst: Instance, lay: DraftLayout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which arcs stay on one road network, and their road minutes and km: from where a
     vehicle is after a node (a ferry node leaves it at the far pier) to the next node."""
     t = inst.travel
@@ -186,7 +192,7 @@ def _road_arcs(inst: Instance, lay: DayLayout) -> tuple[np.ndarray, np.ndarray, 
 
 
 def _time_matrix(
-    inst: Instance, lay: DayLayout, ok: np.ndarray, road_min: np.ndarray, scale: float
+    inst: Instance, lay: DraftLayout, ok: np.ndarray, road_min: np.ndarray, scale: float
 ) -> np.ndarray:
     """Solver ticks of each arc: the service or crossing at its tail plus the drive, each
     rounded as plan times are; :data:`BIG` where the arc leaves the road network."""
@@ -205,7 +211,7 @@ def _time_matrix(
 
 
 def _cost_matrices(
-    lay: DayLayout, classes: list[float], ok: np.ndarray, road_km: np.ndarray
+    lay: DraftLayout, classes: list[float], ok: np.ndarray, road_km: np.ndarray
 ) -> list[np.ndarray]:
     """One arc cost matrix per cost-per-km class: road km at that rate plus the vehicle
     fare of a ferry at the arc's tail; :data:`BIG` where the arc leaves the road network."""
@@ -220,7 +226,7 @@ def _cost_matrices(
     return costs
 
 
-def _windows(inst: Instance, lay: DayLayout, scale: float) -> list[tuple[int, int]]:
+def _windows(inst: Instance, lay: DraftLayout, scale: float) -> list[tuple[int, int]]:
     """Time windows in ticks: the whole horizon at depots and ferry nodes, opening hours
     at visits."""
     open_: list[tuple[float, float]] = [(0, inst.horizon * scale)] * len(lay.depots)
@@ -231,7 +237,7 @@ def _windows(inst: Instance, lay: DayLayout, scale: float) -> list[tuple[int, in
     return [(math.floor(a), math.ceil(b)) for a, b in open_]
 
 
-def _vehicle_starts(inst: Instance, lay: DayLayout, scale: float) -> list[tuple[int, int]]:
+def _vehicle_starts(inst: Instance, lay: DraftLayout, scale: float) -> list[tuple[int, int]]:
     """Each working vehicle's (earliest start, shift end) in ticks: it leaves once its
     parcels are at its depot."""
     accs = [inst.reach.access(v, lay.day) for v in lay.vehicles]
@@ -364,7 +370,7 @@ def _able_to_cross(
 
 def _island_trips(
     inst: Instance,
-    lay: DayLayout,
+    lay: DraftLayout,
     pairs: list[tuple[int, int]],
     who: dict[int, list[int]],
     fill: float,
@@ -428,7 +434,6 @@ def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[l
     (the solver inserts them again); crossings are matched to free (out, back) pairs of
     the same lines, and a route whose crossings cannot be matched starts empty.
     """
-    assert lay.model is not None
     allowed = lay.model.allowed_vehicles
     by_unit = {
         (v.unit.station, v.unit.carriers): lay.first_visit + j for j, v in enumerate(lay.visits)
@@ -468,7 +473,6 @@ def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[l
 def _within_capacity(lay: DayLayout, k: int, nodes: list[int]) -> list[int]:
     """A route over its vehicle's capacity sheds its last visits (the solver takes them
     in again elsewhere), so that it can still seed a search."""
-    assert lay.model is not None
     demand, cap = lay.model.demand, lay.model.capacity[k]
     load = int(sum(demand[x] for x in nodes))
     kept = list(nodes)

@@ -106,7 +106,7 @@ class DaySolver:
             if best[0] and not small and end.passed():
                 break
             lay = build_day(self.inst, day, visits, rows, margin, tuning=tune)
-            if lay is None or lay.model is None:
+            if lay is None:
                 return best
             initial = None
             if prev:

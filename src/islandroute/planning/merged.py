@@ -93,7 +93,7 @@ def merge(layouts: list[DayLayout], shared: set[Key]) -> Merged:
 
 def _models(layouts: list[DayLayout]) -> list[DayModel]:
     """The layouts' models; every layout must have been built."""
-    models = [lay.model for lay in layouts if lay.model is not None]
+    models = [lay.model for lay in layouts]
     assert len(models) == len(layouts)
     return models
 

@@ -177,7 +177,7 @@ def _universe(week: Week, movable: list[int], overload: float) -> dict[str, _Day
             for u in inst.units[si]
         ]
         lay = build_day(inst, d, visits, working(inst, d), None, tuning=week.tuning)
-        if lay is None or lay.model is None:
+        if lay is None:
             continue
         prev = {v.id: ev for v, ev in week.days[d].events} if d in week.days else {}
         routes = events_to_nodes(lay, [prev.get(v.id, []) for v in lay.vehicles])

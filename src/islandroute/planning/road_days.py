@@ -75,7 +75,6 @@ class RoadDay:
 
     def __init__(self, lay: DayLayout, neighbours: int) -> None:
         m = lay.model
-        assert m is not None
         self.lay = lay
         self.model: DayModel = m
         self.vehicles = range(len(m.starts))

@@ -133,7 +133,7 @@ class Week:
                 for u in inst.units[si]
             ]
             lay = build_day(inst, day, visits, working(inst, day), None, tuning=self.tuning)
-            if lay is not None and lay.model is not None:
+            if lay is not None:
                 lays.append(lay)
         if not lays:
             return False

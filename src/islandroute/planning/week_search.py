@@ -145,7 +145,7 @@ def _road_days(week: Week, tune: Tuning) -> dict[str, RoadDay]:
             for u in inst.units[si]
         ]
         lay = build_day(inst, d, visits, working(inst, d), None, tuning=tune)
-        if lay is None or lay.model is None:
+        if lay is None:
             continue
         day = RoadDay(lay, tune.road_neighbours)
         for j, v in enumerate(lay.visits):
