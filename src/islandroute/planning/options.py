@@ -314,10 +314,9 @@ class Tuning:
     #: weeks whose days' universes hold at most this many visits are searched route by
     #: route in Python (nested-list matrices grow with its square)
     road_search_visits: int = _count(1_200, 0)
-    #: ... and at most this many where some station lies across a crossing (measured:
-    #: better than OR-Tools' pattern search on 120-150-station archipelagos, worse on
-    #: Zhoushan's 340)
-    road_search_ferry_visits: int = _count(300, 0)
+    #: ... and at most this many where vehicles may ride a ferry (measured: better than
+    #: OR-Tools' pattern search on 120-150-station archipelagos, worse on Zhoushan's 281)
+    road_search_ferry_visits: int = _count(200, 0)
     #: share of a road week's time for its first routes (OR-Tools, each start)
     road_routing_share: float = _share(0.1)
     #: share of a road week's time for the route-level week search

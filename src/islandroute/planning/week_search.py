@@ -75,20 +75,18 @@ class WeekSearch:
 
 def road_week(inst: Instance, tuning: Tuning) -> bool:
     """Whether the week search takes this week: every day's universe holds at most
-    ``road_search_visits`` visits (``road_search_ferry_visits`` when some station can
-    only be reached across a crossing: its routes are kept as OR-Tools made them, and
-    on big ferry weeks OR-Tools' own pattern search does better -- Zhoushan, 340
-    possible visits a day, ends 1.5 % dearer at 30 s with the week search)."""
+    ``road_search_visits`` visits (``road_search_ferry_visits`` when vehicles may ride
+    a ferry: routes with crossings are kept as OR-Tools made them, and on big ferry
+    weeks OR-Tools' own pattern search does better -- Zhoushan, 281 possible visits a
+    day, ends 1.5 % dearer at 30 s with the week search)."""
     per_day = _universe_sizes(inst)
     limit = tuning.road_search_visits if _by_road(inst) else tuning.road_search_ferry_visits
     return bool(per_day) and max(per_day.values()) <= limit
 
 
 def _by_road(inst: Instance) -> bool:
-    """Whether every station shares a road zone with the depot of some vehicle."""
-    t = inst.travel
-    depots = {t.zone_of(v.depot) for v in inst.vehicles}
-    return all(t.zone_of(inst.station(si).node) in depots for si in inst.stations)
+    """Whether no route can cross: the network has no ferry that carries vehicles."""
+    return not any(f.vehicles for f in inst.net.ferries)
 
 
 def search_week(
