@@ -343,9 +343,6 @@ class Tuning:
     road_random_pattern: float = _share(0.3)
     #: a week within this share of the accepted one's cost is accepted, shrinking to 0
     road_accept: float = _share(0.01)
-    #: after this many descents without a cheaper week the search goes back to the best
-    #: (0: never)
-    road_restart: int = _count(0, 0)
     #: seconds between progress lines of the week search
     road_report_s: float = _seconds(5.0)
     #: moves priced per weekly visit in deterministic mode (``moves = effort * this``)

@@ -307,22 +307,17 @@ class _Search:
             accepted = self._repaired(accepted)
         best = accepted if accepted.feasible else None
         last_told = t0
-        idle = 0  # descents since the best week last improved
         while not self.out_of_time():
             self.perturb()
             self.descend()
             now = self.snapshot()
             if not now.feasible and self.rng.random() < tune.road_repair_chance:
                 now = self._repaired(now)
-            idle += 1
             if now.feasible and (best is None or now.cost < best.cost - EPS):
-                best, idle = now, 0
+                best = now
             progress = self.progress()
             room = tune.road_accept * accepted.cost * max(0.0, 1.0 - progress)
-            if best is not None and tune.road_restart and idle >= tune.road_restart:
-                accepted, idle = best, 0  # wandered off long enough: back to the best
-                self.restore(best)
-            elif now.penalised(self.pen) < accepted.penalised(self.pen) + room:
+            if now.penalised(self.pen) < accepted.penalised(self.pen) + room:
                 accepted = now
             else:
                 self.restore(accepted)
