@@ -65,8 +65,8 @@ def test_worked_example_is_served_three_times(two_islands: Network) -> None:
 
 def test_same_seed_same_plan(two_islands: Network) -> None:
     net = archipelago(14, 3, 2, seed=5)
-    a = plan_week(net, mode="joint", time_limit=20, seed=3, effort=2)
-    b = plan_week(net, mode="joint", time_limit=20, seed=3, effort=2)
+    a = plan_week(net, mode="joint", time_limit=8, seed=3, effort=2)
+    b = plan_week(net, mode="joint", time_limit=8, seed=3, effort=2)
     strip = ("stats",)
     da = {k: v for k, v in a.to_dict().items() if k not in strip}
     db = {k: v for k, v in b.to_dict().items() if k not in strip}
@@ -83,8 +83,8 @@ def test_generated_plans_keep_every_rule(net: Network) -> None:
 
 def test_joint_pools_carriers_and_costs_less() -> None:
     net = archipelago(40, 4, 3, seed=2)
-    joint = plan_week(net, mode="joint", time_limit=15, seed=0)
-    separate = plan_week(net, mode="separate", time_limit=15, seed=0)
+    joint = plan_week(net, mode="joint", time_limit=8, seed=0)
+    separate = plan_week(net, mode="separate", time_limit=8, seed=0)
     assert_plan_rules(net, joint)
     assert_plan_rules(net, separate)
     assert any(len(r.carriers) > 1 for r in joint.routes)

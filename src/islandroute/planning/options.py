@@ -343,6 +343,8 @@ class Tuning:
     road_random_pattern: float = _share(0.3)
     #: a week within this share of the accepted one's cost is accepted, shrinking to 0
     road_accept: float = _share(0.01)
+    #: the week search stops after this many descents in a row find no cheaper week
+    road_stall: int = _count(1_000)
     #: seconds between progress lines of the week search
     road_report_s: float = _seconds(5.0)
     #: moves priced per weekly visit in deterministic mode (``moves = effort * this``)

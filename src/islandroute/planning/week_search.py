@@ -307,14 +307,16 @@ class _Search:
             accepted = self._repaired(accepted)
         best = accepted if accepted.feasible else None
         last_told = t0
-        while not self.out_of_time():
+        idle = 0  # descents since the best week last improved
+        while not self.out_of_time() and idle < tune.road_stall:
             self.perturb()
             self.descend()
             now = self.snapshot()
             if not now.feasible and self.rng.random() < tune.road_repair_chance:
                 now = self._repaired(now)
+            idle += 1
             if now.feasible and (best is None or now.cost < best.cost - EPS):
-                best = now
+                best, idle = now, 0
             progress = self.progress()
             room = tune.road_accept * accepted.cost * max(0.0, 1.0 - progress)
             if now.penalised(self.pen) < accepted.penalised(self.pen) + room:
@@ -355,6 +357,7 @@ class _Search:
                 for u in order:
                     if self.out_of_time():
                         return
+                    self.priced += 1  # a look counts, so that the budget always ends
                     if u not in day.where or day.unchanged_around(u):
                         continue
                     if self._route_moves(day, u):
@@ -602,7 +605,9 @@ class _Search:
                 for k in day.vehicles
                 if day.routes[k] or k in day.kept
             ]
-            out.days[d] = DayResult(events, round(day.cost()))
+            visits = sum(1 for _, seq in events for ev in seq if isinstance(ev, DayVisit))
+            settled = visits <= self.tune.settled_visits  # too small to search any further
+            out.days[d] = DayResult(events, round(day.cost()), settled=settled)
         return out
 
 
