@@ -348,7 +348,7 @@ class Tuning:
     #: seconds between progress lines of the week search
     road_report_s: float = _seconds(5.0)
     #: moves priced per weekly visit in deterministic mode (``moves = effort * this``)
-    road_moves_per_visit: int = _count(2_000)
+    road_moves_per_visit: int = _count(5_000)
     # ---- the greedy floor (greedy.py) ---------------------------------------------------
     #: the greedy week is built first for instances of at most this many weekly visits
     #: (about 2 s at 1,500; it grows with the square of the visits)
