@@ -209,12 +209,31 @@ def _whole(token: str, obj: str, fld: str, lo: int = 0, hi: int | None = None) -
     return v
 
 
+_Line = tuple[int, list[str]]  # (line number, fields) of a non-blank line
+
+
 def _parse(text: str) -> _Parsed:
     """Header numbers, per-day (D, Q) and the depot + customer lines of a PVRP file."""
     lines = [(k + 1, ln.split()) for k, ln in enumerate(text.splitlines()) if ln.strip()]
     if not lines:
         raise _fail("file", "header", "empty: no header line 'type m n t'")
-    ln, head = lines[0]
+    typ, m, n, t = _header(lines[0])
+    limits = _day_limits(lines, t)
+    body = lines[1 + t :]
+    _check_body_length(body, n, lines[0][0])
+    rows: list[PvrpCustomer] = []
+    extra: list[int] = []
+    for ln, tok in body:
+        row = _customer_row(ln, tok, t)
+        if len(tok) > 7 + len(row.combinations):
+            extra.append(ln)
+        rows.append(row)
+    return _Parsed(typ, m, n, t, limits, rows, extra)
+
+
+def _header(line: _Line) -> tuple[int, int, int, int]:
+    """The header line's ``type m n t``; any type but 1 (PVRP) refused by name."""
+    ln, head = line
     obj = f"header (line {ln})"
     if len(head) < 4:
         raise _fail(obj, "header", f"needs 'type m n t', got {' '.join(head)!r}")
@@ -229,6 +248,11 @@ def _parse(text: str) -> _Parsed:
     m = _whole(head[1], obj, "m (vehicles per day)", 1, MAX_PARCELS)
     n = _whole(head[2], obj, "n (customers)", 0)
     t = _whole(head[3], obj, "t (days)", 1, MAX_DAYS)
+    return typ, m, n, t
+
+
+def _day_limits(lines: list[_Line], t: int) -> list[tuple[float, int]]:
+    """The ``D Q`` of each of the ``t`` days, on the lines after the header."""
     if len(lines) < 1 + t:
         raise _fail("file", "D Q", f"{t} days announced but only {len(lines) - 1} lines follow")
     limits: list[tuple[float, int]] = []
@@ -240,7 +264,11 @@ def _parse(text: str) -> _Parsed:
         d = _number(tok[0], obj, "D", lo=0)
         q = _whole(tok[1], obj, "Q", 1, MAX_PARCELS)
         limits.append((d, q))
-    body = lines[1 + t :]
+    return limits
+
+
+def _check_body_length(body: list[_Line], n: int, header_line: int) -> None:
+    """Refuse a customer section without exactly ``n + 1`` lines (the depot included)."""
     if len(body) < n + 1:
         raise _fail(
             "file",
@@ -251,37 +279,33 @@ def _parse(text: str) -> _Parsed:
     if len(body) > n + 1:
         ln = body[n + 1][0]
         raise _fail(
-            f"header (line {lines[0][0]})",
+            f"header (line {header_line})",
             "n (customers)",
             f"n = {n} customers (and the depot) but {len(body) - n - 1} more lines follow, "
             f"from line {ln}",
         )
-    rows: list[PvrpCustomer] = []
-    extra: list[int] = []
-    for ln, tok in body:
-        obj = f"line {ln}"
-        if len(tok) < 7:
-            raise _fail(obj, "customer", f"needs 'i x y d q f a c1..ca', got {' '.join(tok)!r}")
-        cid = _whole(tok[0], obj, "i (id)")
-        obj = f"customer {cid} (line {ln})"
-        x = _number(tok[1], obj, "x")
-        y = _number(tok[2], obj, "y")
-        for v, name in ((x, "x"), (y, "y")):
-            if abs(v) > MAX_PLANAR:
-                raise _fail(obj, name, f"{v:g} is beyond +-{MAX_PLANAR:g}")
-        service = _number(tok[3], obj, "d (service duration)", lo=0)
-        demand = _whole(tok[4], obj, "q (demand)", 0, MAX_PARCELS)
-        freq = _whole(tok[5], obj, "f (frequency)", 0, t)
-        a = _whole(tok[6], obj, "a (number of combinations)", 0)
-        if len(tok) < 7 + a:
-            raise _fail(
-                obj, "combinations", f"a = {a} combinations announced but {len(tok) - 7} given"
-            )
-        combos = tuple(_whole(c, obj, "combination", 1, 2**t - 1) for c in tok[7 : 7 + a])
-        if len(tok) > 7 + a:
-            extra.append(ln)
-        rows.append(PvrpCustomer(cid, x, y, service, demand, freq, combos, ln))
-    return _Parsed(typ, m, n, t, limits, rows, extra)
+
+
+def _customer_row(ln: int, tok: list[str], t: int) -> PvrpCustomer:
+    """One depot or customer line ``i x y d q f a c1..ca`` (fields after them ignored)."""
+    obj = f"line {ln}"
+    if len(tok) < 7:
+        raise _fail(obj, "customer", f"needs 'i x y d q f a c1..ca', got {' '.join(tok)!r}")
+    cid = _whole(tok[0], obj, "i (id)")
+    obj = f"customer {cid} (line {ln})"
+    x = _number(tok[1], obj, "x")
+    y = _number(tok[2], obj, "y")
+    for v, name in ((x, "x"), (y, "y")):
+        if abs(v) > MAX_PLANAR:
+            raise _fail(obj, name, f"{v:g} is beyond +-{MAX_PLANAR:g}")
+    service = _number(tok[3], obj, "d (service duration)", lo=0)
+    demand = _whole(tok[4], obj, "q (demand)", 0, MAX_PARCELS)
+    freq = _whole(tok[5], obj, "f (frequency)", 0, t)
+    a = _whole(tok[6], obj, "a (number of combinations)", 0)
+    if len(tok) < 7 + a:
+        raise _fail(obj, "combinations", f"a = {a} combinations announced but {len(tok) - 7} given")
+    combos = tuple(_whole(c, obj, "combination", 1, 2**t - 1) for c in tok[7 : 7 + a])
+    return PvrpCustomer(cid, x, y, service, demand, freq, combos, ln)
 
 
 def _depot_index(rows: list[PvrpCustomer]) -> int:
@@ -362,6 +386,34 @@ def _farthest_pair(xy: np.ndarray, chunk: int = 256) -> tuple[float, int, int]:
 # ---- building the network -----------------------------------------------------------------
 
 
+_Patterns = tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class _Customers:
+    """The customers a network gets (with the patterns that fit), and those left out."""
+
+    kept: list[tuple[PvrpCustomer, _Patterns]] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # on the depot
+    unvisited: list[int] = field(default_factory=list)  # f = 0 and no demand
+
+
+@dataclass(frozen=True)
+class _Time:
+    """How the file's time fits the planner's clock: the scale, the route bound and how
+    travel is scaled (``dist``: every node pair's distance when roads are built)."""
+
+    scale: float
+    bound: float
+    travel: str = "straight"
+    dist: np.ndarray | None = None
+
+    @property
+    def coord(self) -> float:
+        """What node coordinates are divided by (and vehicles pay per km)."""
+        return self.scale if self.travel == "scaled coordinates" else 1.0
+
+
 def parse_pvrp(
     text: str, name: str = "pvrp", *, provenance: dict[str, Any] | None = None
 ) -> Network:
@@ -384,18 +436,41 @@ def parse_pvrp(
     demand, a combination with the wrong number of days, a duplicate id.
     """
     parsed = _parse(text)
-    t = parsed.t
-    days = tuple(f"d{k + 1}" for k in range(t))
+    days = tuple(f"d{k + 1}" for k in range(parsed.t))
     di = _depot_index(parsed.rows)
     depot = parsed.rows[di]
-    customers = [r for k, r in enumerate(parsed.rows) if k != di]
+    customers = _sort_customers(parsed, days, di)
+    tm = _time_fit(parsed, depot, customers.kept)
+    nodes, stations = _nodes_and_stations(depot, customers.kept, tm)
+    roads = _roads(nodes, tm)
+    vehicles, uniform = _fleet(parsed, days, depot, tm)
+    prov = _provenance(parsed, days, uniform, customers, tm)
+    if provenance:
+        prov.update(provenance)
+    return Network(
+        name=name,
+        days=days,
+        geometry="planar",
+        nodes=tuple(nodes),
+        roads=tuple(roads),
+        carriers=(Carrier(id=CARRIER, name="PVRP"),),
+        stations=tuple(stations),
+        vehicles=tuple(vehicles),
+        islands=(Island(id="main", name="main", lon=depot.x / tm.coord, lat=depot.y / tm.coord),),
+        rules=ServiceRules(service_days=days, split="equal", min_visits=1),
+        provenance=prov,
+    )
+
+
+def _sort_customers(parsed: _Parsed, days: tuple[str, ...], di: int) -> _Customers:
+    """Customers kept (with their patterns), skipped and unvisited; every problem of
+    every customer raised at once."""
+    depot = parsed.rows[di]
     caps = {day: q for day, (_, q) in zip(days, parsed.limits, strict=True)}
     problems: list[Problem] = []
     seen: dict[int, int] = {depot.id: depot.line}
-    skipped: list[int] = []
-    unvisited: list[int] = []
-    kept: list[tuple[PvrpCustomer, tuple[tuple[str, ...], ...]]] = []
-    for c in customers:
+    out = _Customers()
+    for c in (r for k, r in enumerate(parsed.rows) if k != di):
         obj = f"customer {c.id}"
         if c.id in seen:
             problems.append(
@@ -404,56 +479,60 @@ def parse_pvrp(
             continue
         seen[c.id] = c.line
         if c.x == depot.x and c.y == depot.y:
-            skipped.append(c.id)
-            continue
-        if c.frequency == 0:
+            out.skipped.append(c.id)
+        elif c.frequency == 0:
             if c.demand > 0:
                 problems.append(
                     Problem(obj, "f (frequency)", f"0 visits for a demand of {c.demand}")
                 )
             else:
-                unvisited.append(c.id)
-            continue
-        if c.demand == 0:
-            problems.append(
-                Problem(
-                    obj,
-                    "q (demand)",
-                    f"0 parcels a visit with frequency {c.frequency}: islandroute visits only "
-                    "stations that receive parcels",
-                )
-            )
-            continue
-        if c.demand * c.frequency > MAX_PARCELS:
-            problems.append(
-                Problem(obj, "q (demand)", f"{c.demand} x {c.frequency} visits > {MAX_PARCELS}")
-            )
-            continue
-        if not c.combinations:
-            problems.append(Problem(obj, "combinations", "none listed (a = 0)"))
-            continue
-        patterns = tuple(dict.fromkeys(decode_pattern(v, days) for v in c.combinations))
-        bad = [p for p in patterns if len(p) != c.frequency]
-        if bad:
-            problems.append(Problem(obj, "combinations", f"{bad} do not have {c.frequency} days"))
-            continue
-        fits = tuple(p for p in patterns if all(caps[d] >= c.demand for d in p))
-        if not fits:
-            qs = sorted({caps[d] for p in patterns for d in p})
-            q_text = f"Q = {qs[0]}" if len(qs) == 1 else f"Q of {qs} on its days"
-            problems.append(
-                Problem(
-                    obj,
-                    "q (demand)",
-                    f"{c.demand} parcels a visit exceed the vehicle capacity {q_text}",
-                )
-            )
-            continue
-        kept.append((c, fits))
+                out.unvisited.append(c.id)
+        else:
+            found = _visit_patterns(c, days, caps)
+            if isinstance(found, Problem):
+                problems.append(found)
+            else:
+                out.kept.append((c, found))
     if problems:
         raise PvrpFileError(problems)
+    return out
 
-    # ---- time: shifts, services and (when scaled) travel ----
+
+def _visit_patterns(
+    c: PvrpCustomer, days: tuple[str, ...], caps: dict[str, int]
+) -> _Patterns | Problem:
+    """The visit-day patterns of a visited customer whose days can take its demand, or
+    what is wrong with it."""
+    obj = f"customer {c.id}"
+    if c.demand == 0:
+        return Problem(
+            obj,
+            "q (demand)",
+            f"0 parcels a visit with frequency {c.frequency}: islandroute visits only "
+            "stations that receive parcels",
+        )
+    if c.demand * c.frequency > MAX_PARCELS:
+        return Problem(obj, "q (demand)", f"{c.demand} x {c.frequency} visits > {MAX_PARCELS}")
+    if not c.combinations:
+        return Problem(obj, "combinations", "none listed (a = 0)")
+    patterns = tuple(dict.fromkeys(decode_pattern(v, days) for v in c.combinations))
+    bad = [p for p in patterns if len(p) != c.frequency]
+    if bad:
+        return Problem(obj, "combinations", f"{bad} do not have {c.frequency} days")
+    fits = tuple(p for p in patterns if all(caps[d] >= c.demand for d in p))
+    if not fits:
+        qs = sorted({caps[d] for p in patterns for d in p})
+        q_text = f"Q = {qs[0]}" if len(qs) == 1 else f"Q of {qs} on its days"
+        return Problem(
+            obj, "q (demand)", f"{c.demand} parcels a visit exceed the vehicle capacity {q_text}"
+        )
+    return fits
+
+
+def _time_fit(
+    parsed: _Parsed, depot: PvrpCustomer, kept: list[tuple[PvrpCustomer, _Patterns]]
+) -> _Time:
+    """The time scale and route bound of an instance and, when scaled, how travel is."""
     bound = route_bound(
         (depot.x, depot.y),
         [(c.x, c.y, c.service, c.demand) for c, _ in kept],
@@ -468,38 +547,50 @@ def parse_pvrp(
         max(spans, default=0.0) / NO_LIMIT,
         max(services, default=0.0) / MINUTES_PER_DAY,
     )
+    if scale <= 1.0:
+        return _Time(scale, bound)
+    return _scaled_travel(depot, kept, scale, bound)
+
+
+def _scaled_travel(
+    depot: PvrpCustomer, kept: list[tuple[PvrpCustomer, _Patterns]], scale: float, bound: float
+) -> _Time:
+    """Roads between every two nodes (the scale also fitting the longest leg) or, for
+    too many nodes, scaled coordinates; a leg beyond ``MAX_KM`` refused by name."""
     xy = np.array([(depot.x, depot.y)] + [(c.x, c.y) for c, _ in kept], dtype=float)
-    travel = "straight"
-    dist: np.ndarray | None = None
-    if scale > 1.0:
-        far, i, j = _farthest_pair(xy)
-        if far > MAX_KM:
-            ids = [depot.id] + [c.id for c, _ in kept]
-            what = "the depot" if i == 0 else f"customer {ids[i]}"
-            raise PvrpFileError(
-                Problem(
-                    f"customer {ids[j]}",
-                    "x, y",
-                    f"{far:.6g} from {what}: a leg longer than {MAX_KM:g} is beyond "
-                    "islandroute's input ranges",
-                )
+    far, i, j = _farthest_pair(xy)
+    if far > MAX_KM:
+        ids = [depot.id] + [c.id for c, _ in kept]
+        what = "the depot" if i == 0 else f"customer {ids[i]}"
+        raise PvrpFileError(
+            Problem(
+                f"customer {ids[j]}",
+                "x, y",
+                f"{far:.6g} from {what}: a leg longer than {MAX_KM:g} is beyond "
+                "islandroute's input ranges",
             )
-        if len(xy) * (len(xy) - 1) // 2 <= MAX_ROAD_PAIRS:
-            dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
-            travel = "roads"
-            scale = max(scale, far / MAX_MINUTE)
-        else:
-            travel = "scaled coordinates"
-    coord = scale if travel == "scaled coordinates" else 1.0
+        )
+    if len(xy) * (len(xy) - 1) // 2 <= MAX_ROAD_PAIRS:
+        dist = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+        return _Time(max(scale, far / MAX_MINUTE), bound, "roads", dist)
+    return _Time(scale, bound, "scaled coordinates")
 
-    def shift(k: int, d: float) -> tuple[int, int]:
-        if d <= 0:
-            return (0, NO_LIMIT)
-        end = math.floor(d / scale + 1e-9) if scale > 1.0 else math.floor(d)
-        if end < 1:
-            raise _fail(f"day {k + 1}", "D", f"{d:g} leaves no whole minute for a route")
-        return (0, end)
 
+def _shift(k: int, d: float, scale: float) -> tuple[int, int]:
+    """The shift of day ``k`` (0-based) with duration limit ``d`` (0 = none)."""
+    if d <= 0:
+        return (0, NO_LIMIT)
+    end = math.floor(d / scale + 1e-9) if scale > 1.0 else math.floor(d)
+    if end < 1:
+        raise _fail(f"day {k + 1}", "D", f"{d:g} leaves no whole minute for a route")
+    return (0, end)
+
+
+def _nodes_and_stations(
+    depot: PvrpCustomer, kept: list[tuple[PvrpCustomer, _Patterns]], tm: _Time
+) -> tuple[list[Node], list[Station]]:
+    """The depot node, then a node and a station for each kept customer."""
+    coord, scale = tm.coord, tm.scale
     nodes = [
         Node(
             id=str(depot.id), kind="depot", island="main", lon=depot.x / coord, lat=depot.y / coord
@@ -521,23 +612,36 @@ def parse_pvrp(
                 open=(0, NO_LIMIT),
             )
         )
-    roads: list[Road] = []
-    if travel == "roads" and dist is not None:
-        names = [nd.id for nd in nodes]
-        roads = [
-            Road(a=names[i], b=names[j], km=float(dist[i, j]), minutes=float(dist[i, j]) / scale)
-            for i in range(len(names))
-            for j in range(i + 1, len(names))
-        ]
+    return nodes, stations
+
+
+def _roads(nodes: list[Node], tm: _Time) -> list[Road]:
+    """A road between every two nodes when travel is scaled by roads (else none)."""
+    if tm.travel != "roads" or tm.dist is None:
+        return []
+    dist, names = tm.dist, [nd.id for nd in nodes]
+    return [
+        Road(a=names[i], b=names[j], km=float(dist[i, j]), minutes=float(dist[i, j]) / tm.scale)
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+    ]
+
+
+def _fleet(
+    parsed: _Parsed, days: tuple[str, ...], depot: PvrpCustomer, tm: _Time
+) -> tuple[list[Vehicle], bool]:
+    """``m`` vehicles every day when the days' limits are all the same (``True``), else
+    ``m`` vehicles of each day with its own shift and capacity (``False``)."""
 
     def vehicle(vid: str, k: int, d: float, q: int, on: tuple[str, ...] | None) -> Vehicle:
+        """Vehicle ``vid`` with day ``k``'s limits, working on days ``on`` (None = all)."""
         return Vehicle(
             id=vid,
             carrier=CARRIER,
             depot=str(depot.id),
             capacity=q,
-            shift=shift(k, d),
-            cost_per_km=coord,
+            shift=_shift(k, d, tm.scale),
+            cost_per_km=tm.coord,
             cost_per_hour=0.0,
             cost_fixed=0.0,
             co2_per_km=0.0,
@@ -545,20 +649,25 @@ def parse_pvrp(
         )
 
     m = parsed.m
-    uniform = len(set(parsed.limits)) == 1
-    if uniform:
+    if len(set(parsed.limits)) == 1:
         d, q = parsed.limits[0]
-        vehicles = [vehicle(f"v{k + 1}", 0, d, q, None) for k in range(m)]
-    else:
-        vehicles = [
-            vehicle(f"{day}-v{j + 1}", k, d, q, (day,))
-            for k, (day, (d, q)) in enumerate(zip(days, parsed.limits, strict=True))
-            for j in range(m)
-        ]
+        return [vehicle(f"v{k + 1}", 0, d, q, None) for k in range(m)], True
+    return [
+        vehicle(f"{day}-v{j + 1}", k, d, q, (day,))
+        for k, (day, (d, q)) in enumerate(zip(days, parsed.limits, strict=True))
+        for j in range(m)
+    ], False
+
+
+def _provenance(
+    parsed: _Parsed, days: tuple[str, ...], uniform: bool, customers: _Customers, tm: _Time
+) -> dict[str, Any]:
+    """Where the network comes from and how it was read (the caller's entries apart)."""
+    skipped = customers.skipped
     prov: dict[str, Any] = {
         "source": "Cordeau, Gendreau & Laporte (1997) periodic VRP benchmark",
         "file": None,
-        "vehicles_per_day": m,
+        "vehicles_per_day": parsed.m,
         "limits_per_day": [
             {"day": day, "D": d, "Q": q} for day, (d, q) in zip(days, parsed.limits, strict=True)
         ],
@@ -567,36 +676,22 @@ def parse_pvrp(
         "skipped_reason": "customer sits on the depot (adds no distance)" if skipped else "",
         "objective": "total Euclidean route length (unrounded)",
     }
-    if unvisited:
-        prov["unvisited_customers"] = unvisited  # f = 0 and no demand
+    if customers.unvisited:
+        prov["unvisited_customers"] = customers.unvisited  # f = 0 and no demand
     if parsed.extra_fields:
         prov["ignored_fields"] = {
             "lines": len(parsed.extra_fields),
             "what": "fields after the combinations (time windows 'e l'), ignored",
         }
-    if scale > 1.0:
-        prov["time_scale"] = scale
-        prov["route_bound"] = bound
-        prov["travel"] = travel
+    if tm.scale > 1.0:
+        prov["time_scale"] = tm.scale
+        prov["route_bound"] = tm.bound
+        prov["travel"] = tm.travel
         prov["time_note"] = (
-            f"one planner minute = {scale:.6g} time units of the file (durations do not "
+            f"one planner minute = {tm.scale:.6g} time units of the file (durations do not "
             "fit a two-day clock); costs are the file's Euclidean distances"
         )
-    if provenance:
-        prov.update(provenance)
-    return Network(
-        name=name,
-        days=days,
-        geometry="planar",
-        nodes=tuple(nodes),
-        roads=tuple(roads),
-        carriers=(Carrier(id=CARRIER, name="PVRP"),),
-        stations=tuple(stations),
-        vehicles=tuple(vehicles),
-        islands=(Island(id="main", name="main", lon=depot.x / coord, lat=depot.y / coord),),
-        rules=ServiceRules(service_days=days, split="equal", min_visits=1),
-        provenance=prov,
-    )
+    return prov
 
 
 def read_pvrp(path: str | Path) -> Network:
@@ -662,9 +757,13 @@ def _packs(loads: list[int], bins: int, capacity: int) -> bool:
 _BUDGET = 0.98
 
 
+#: A generated customer: ``(x, y, service, demand, frequency, combinations)``.
+_Row = tuple[float, float, float, int, int, list[tuple[int, ...]]]
+
+
 def _reference_routes(
     depot: tuple[float, float],
-    rows: list[tuple[float, float, float, int, int, list[tuple[int, ...]]]],
+    rows: list[_Row],
     day: list[int],
     cap: int,
     budget: float,
@@ -725,6 +824,26 @@ def pvrp_text(
     ``duration`` is every day's ``D`` (0 = none); it must let a vehicle reach every
     customer and come back.
     """
+    _check_generator_args(n, days, capacity, vehicles, duration, extent, service)
+    rng = random.Random(seed)
+    depot, points = _draw_points(rng, n, extent)
+    rows = _draw_rows(rng, points, days, service)
+    limit = _whole_duration(duration, depot, rows)
+    members, load = _reference_week(rng, rows, days)
+    m, cap = _size_fleet(depot, rows, members, load, capacity, vehicles, limit)
+    return _cordeau_text(m, days, limit, cap, depot, rows)
+
+
+def _check_generator_args(
+    n: int,
+    days: int,
+    capacity: str,
+    vehicles: int | None,
+    duration: float,
+    extent: float,
+    service: float,
+) -> None:
+    """Refuse arguments :func:`pvrp_text` cannot make a week of (``ValueError``)."""
     if n < 1:
         raise ValueError(f"n = {n}: at least one customer")
     if not 1 <= days <= MAX_DAYS:
@@ -739,8 +858,14 @@ def pvrp_text(
         raise ValueError(f"extent {extent} is outside (0, {MAX_PLANAR / 2:g}]")
     if not (math.isfinite(service) and service >= 0):
         raise ValueError(f"service {service} is not a time >= 0")
-    rng = random.Random(seed)
-    layout = rng.choice(LAYOUTS)  # the first draw: see generated_layout
+
+
+def _draw_points(
+    rng: random.Random, n: int, extent: float
+) -> tuple[tuple[float, float], list[tuple[float, float]]]:
+    """The depot and ``n`` customer points, spread uniformly or in clusters (the layout
+    is the first draw: see :func:`generated_layout`)."""
+    layout = rng.choice(LAYOUTS)
     depot = (round(rng.uniform(-0.1, 0.1) * extent, 3), round(rng.uniform(-0.1, 0.1) * extent, 3))
     if layout == "clustered":
         k = rng.randint(2, 6)
@@ -760,15 +885,28 @@ def pvrp_text(
         if p == depot:  # a customer on the depot would be skipped by the reader
             p = (round(p[0] + 0.001 * extent, 3), p[1])
         points.append(p)
+    return depot, points
+
+
+def _draw_rows(
+    rng: random.Random, points: list[tuple[float, float]], days: int, service: float
+) -> list[_Row]:
+    """Each customer's ``(x, y, service, demand, frequency, combinations)``."""
     fmax = min(3, days)
     weights = [5, 3, 2][:fmax]
-    rows = []
+    rows: list[_Row] = []
     for x, y in points:
         f = rng.choices(range(1, fmax + 1), weights=weights)[0]
         q = rng.randint(1, 30)
         s = round(rng.uniform(0, service), 1) if service > 0 else 0.0
         rows.append((x, y, s, q, f, allowed_combinations(days, f)))
-    limit = math.floor(duration)  # written as a whole number: read exactly as given
+    return rows
+
+
+def _whole_duration(duration: float, depot: tuple[float, float], rows: list[_Row]) -> int:
+    """The duration limit as written (a whole number: read exactly as given), checked to
+    let a vehicle reach every customer and come back."""
+    limit = math.floor(duration)
     if duration > 0:
         if limit < 1:
             raise ValueError(f"duration {duration:g} leaves no whole time unit for a route")
@@ -778,10 +916,17 @@ def pvrp_text(
                 raise ValueError(
                     f"duration {limit}: customer {i} needs {need:.3f} to be reached and left"
                 )
-    # a reference week: each customer on its emptiest combination (ties by the seed)
+    return limit
+
+
+def _reference_week(
+    rng: random.Random, rows: list[_Row], days: int
+) -> tuple[list[list[int]], list[int]]:
+    """Each day's customers and parcels when each customer takes its emptiest
+    combination (ties by the seed)."""
     members: list[list[int]] = [[] for _ in range(days)]
     load = [0] * days
-    order = list(range(n))
+    order = list(range(len(rows)))
     rng.shuffle(order)
     order.sort(key=lambda i: (len(rows[i][5]), -rows[i][3]))  # least choice, most parcels first
     for i in order:
@@ -791,6 +936,21 @@ def pvrp_text(
         for d in pat:
             members[d].append(i)
             load[d] += rows[i][3]
+    return members, load
+
+
+def _size_fleet(
+    depot: tuple[float, float],
+    rows: list[_Row],
+    members: list[list[int]],
+    load: list[int],
+    capacity: Capacity,
+    vehicles: int | None,
+    limit: int,
+) -> tuple[int, int]:
+    """Vehicles a day and their capacity: enough for the reference week to pack and, with a
+    duration limit, for its routes to fit (refused when that exceeds ``vehicles``)."""
+    days = len(load)
     visits = sum(r[4] for r in rows)
     m = vehicles if vehicles is not None else max(1, round(visits / days / 10))
     biggest = max(r[3] for r in rows)
@@ -799,16 +959,22 @@ def pvrp_text(
         while not all(_packs([rows[i][3] for i in day], m, cap) for day in members):
             cap += 1
         if limit <= 0:
-            break
+            return m, cap
         need = max(_reference_routes(depot, rows, day, cap, _BUDGET * limit) for day in members)
         if need <= m:
-            break
+            return m, cap
         if vehicles is not None:
             raise ValueError(
                 f"duration {limit}: the reference week needs {need} vehicles a day, not {vehicles}"
             )
         m = need
-    out = [f"1 {m} {n} {days}"]
+
+
+def _cordeau_text(
+    m: int, days: int, limit: int, cap: int, depot: tuple[float, float], rows: list[_Row]
+) -> str:
+    """The week in Cordeau's format: header, ``D Q`` of each day, depot and customers."""
+    out = [f"1 {m} {len(rows)} {days}"]
     out += [f"{max(limit, 0)} {cap}"] * days
     out.append(f"0 {_fmt(depot[0])} {_fmt(depot[1])} 0 0 0 0")
     for i, (x, y, s, q, f, combos) in enumerate(rows, start=1):
