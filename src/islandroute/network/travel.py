@@ -295,19 +295,8 @@ class Travel:
             done.add(u)
             if u == dst:
                 break
-            moves: list[tuple[str, Hop]] = []
-            for v in places:
-                if v == u or v in done:
-                    continue
-                road = self.road_minutes(u, v)
-                if math.isfinite(road):
-                    moves.append((v, Hop(u, v, "road", t, t + road, self.road_km(u, v))))
-            for f in self.ferries_from.get(u, []):
-                if (vehicle and not f.vehicles) or f.to in done:
-                    continue
-                dep = self.next_departure(f, d0, t, max_days)
-                if dep is not None:
-                    moves.append((f.to, Hop(u, f.to, "ferry", dep, dep + f.minutes, 0.0, f.id)))
+            moves = self._road_moves(u, t, places, done)
+            moves += self._ferry_moves(u, t, done, d0, max_days, vehicle)
             for v, hop in moves:
                 if hop.arrive < best.get(v, np.inf) and hop.arrive <= limit + minute:
                     best[v] = hop.arrive
@@ -315,13 +304,45 @@ class Travel:
                     heapq.heappush(heap, (hop.arrive, v))
         if dst not in best:
             return None
-        hops: list[Hop] = []
-        node = dst
-        while node not in sources:
-            prev, hop = back[node]
-            hops.append(hop)
-            node = prev
-        return Journey(best[dst], tuple(reversed(hops)))
+        return Journey(best[dst], _hops_to(dst, sources, back))
+
+    def _road_moves(
+        self, u: str, t: float, places: list[str], done: set[str]
+    ) -> list[tuple[str, Hop]]:
+        """Road hops leaving ``u`` at ``t`` for every place not done that a road reaches."""
+        moves: list[tuple[str, Hop]] = []
+        for v in places:
+            if v == u or v in done:
+                continue
+            road = self.road_minutes(u, v)
+            if math.isfinite(road):
+                moves.append((v, Hop(u, v, "road", t, t + road, self.road_km(u, v))))
+        return moves
+
+    def _ferry_moves(
+        self, u: str, t: float, done: set[str], d0: int, max_days: int, vehicle: bool
+    ) -> list[tuple[str, Hop]]:
+        """The next crossing of each ferry from ``u`` at or after ``t`` (vehicle ferries
+        only for a ``vehicle``) to a place not done."""
+        moves: list[tuple[str, Hop]] = []
+        for f in self.ferries_from.get(u, []):
+            if (vehicle and not f.vehicles) or f.to in done:
+                continue
+            dep = self.next_departure(f, d0, t, max_days)
+            if dep is not None:
+                moves.append((f.to, Hop(u, f.to, "ferry", dep, dep + f.minutes, 0.0, f.id)))
+        return moves
+
+
+def _hops_to(dst: str, sources: list[str], back: dict[str, tuple[str, Hop]]) -> tuple[Hop, ...]:
+    """The hops from a source to ``dst``, in order, following the ``back`` links."""
+    hops: list[Hop] = []
+    node = dst
+    while node not in sources:
+        prev, hop = back[node]
+        hops.append(hop)
+        node = prev
+    return tuple(reversed(hops))
 
 
 def _road_graph(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> csr_matrix:
