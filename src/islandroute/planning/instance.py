@@ -52,10 +52,7 @@ class Instance:
         left_out: frozenset[Pair] = frozenset(),
     ) -> None:
         self.net = net
-        gone: dict[str, set[str]] = {}
-        for node, c in left_out:
-            gone.setdefault(node, set()).add(c)
-        self._stations = tuple(_without(st, gone.get(st.node, set())) for st in net.stations)
+        self._stations = _planned_stations(net, left_out)
         self.reach = reach
         self.travel = reach.travel
         self.carriers = carriers
@@ -70,29 +67,8 @@ class Instance:
             if any(s.demand.get(c, 0) + s.pickup.get(c, 0) > 0 for c in carriers)
         ]
         # servable[v, d] -> bool over all network stations
-        self.servable = np.zeros((len(vehicles), len(self.days), len(net.stations)), dtype=bool)
-        for k, v in enumerate(vehicles):
-            for di, d in enumerate(self.days):
-                if d in self.service_days:
-                    self.servable[k, di] = reach.servable(v, d)
-        self.patterns: dict[int, list[Pattern]] = {}
-        problems: list[Problem] = []
-        for si in self.stations:
-            st = self.station(si)
-            ok_days = {d for di, d in enumerate(self.days) if self.servable[:, di, si].any()}
-            pats = [p for p in net.allowed_patterns(st) if set(p) <= ok_days]
-            if not pats:
-                problems.append(
-                    Problem(
-                        f"station {st.node!r}",
-                        "min_visits",
-                        f"no allowed pattern fits the days it can be served: {sorted(ok_days)}",
-                    )
-                )
-            self.patterns[si] = pats
-        if problems:
-            more = diagnose(net, reach, mode, list(carriers))
-            raise InfeasibleError(more or problems)
+        self.servable = self._servable_table()
+        self.patterns: dict[int, list[Pattern]] = self._fitting_patterns()
         self.units: dict[int, list[Unit]] = {si: self._units(si) for si in self.stations}
         # visited once in the horizon on any of several days, in one stop
         self.flexible: list[int] = [
@@ -102,6 +78,38 @@ class Instance:
             and all(len(p) == 1 for p in self.patterns[si])
             and len(self.units[si]) == 1
         ]
+
+    def _servable_table(self) -> np.ndarray:
+        """Whether vehicle ``k`` can serve each network station on day ``d`` (``[k, d]``)."""
+        table = np.zeros((len(self.vehicles), len(self.days), len(self.net.stations)), dtype=bool)
+        for k, v in enumerate(self.vehicles):
+            for di, d in enumerate(self.days):
+                if d in self.service_days:
+                    table[k, di] = self.reach.servable(v, d)
+        return table
+
+    def _fitting_patterns(self) -> dict[int, list[Pattern]]:
+        """Each planned station's allowed patterns on days some vehicle can serve it; an
+        :class:`InfeasibleError` when a station is left without any."""
+        patterns: dict[int, list[Pattern]] = {}
+        problems: list[Problem] = []
+        for si in self.stations:
+            st = self.station(si)
+            ok_days = {d for di, d in enumerate(self.days) if self.servable[:, di, si].any()}
+            pats = [p for p in self.net.allowed_patterns(st) if set(p) <= ok_days]
+            if not pats:
+                problems.append(
+                    Problem(
+                        f"station {st.node!r}",
+                        "min_visits",
+                        f"no allowed pattern fits the days it can be served: {sorted(ok_days)}",
+                    )
+                )
+            patterns[si] = pats
+        if problems:
+            more = diagnose(self.net, self.reach, self.mode, list(self.carriers))
+            raise InfeasibleError(more or problems)
+        return patterns
 
     def weekly_visits(self) -> int:
         """Visits a week makes at least (each station's least-visited pattern)."""
@@ -201,6 +209,14 @@ class Instance:
     @property
     def horizon(self) -> int:
         return 2 * MINUTES_PER_DAY
+
+
+def _planned_stations(net: Network, left_out: frozenset[Pair]) -> tuple[Station, ...]:
+    """Every network station without the parcels of its ``left_out`` carriers."""
+    gone: dict[str, set[str]] = {}
+    for node, c in left_out:
+        gone.setdefault(node, set()).add(c)
+    return tuple(_without(st, gone.get(st.node, set())) for st in net.stations)
 
 
 def _without(st: Station, gone: set[str]) -> Station:
