@@ -148,25 +148,41 @@ def _drop_empty_pairs(routes: list[list[int]], pairs: list[tuple[int, int]]) -> 
     return out
 
 
+def _as_lists(mat: np.ndarray) -> list[list[int]]:
+    """A matrix as OR-Tools registers it, by node (it maps its indices to nodes)."""
+    return np.minimum(mat, BIG).astype(np.int64).tolist()
+
+
 class _Solver:
     """An OR-Tools routing model built from a :class:`DayModel`."""
 
     def __init__(self, m: DayModel, with_bonus: bool) -> None:
-        n_veh = len(m.starts)
-        n = m.time.shape[0]
         self.m = m
-        self.manager = manager = pywrapcp.RoutingIndexManager(n, n_veh, m.starts, m.ends)
-        self.routing = routing = pywrapcp.RoutingModel(manager)
+        self.manager = pywrapcp.RoutingIndexManager(
+            m.time.shape[0], len(m.starts), m.starts, m.ends
+        )
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        tdim = self._add_time()
+        self._add_vehicles(tdim)
+        self._add_load()
+        self._add_node_limits(tdim)
+        self._add_optional(with_bonus)
+        self._add_pairs(tdim)
+        for node in m.visits:
+            self.routing.AddDisjunction([self.manager.NodeToIndex(node)], int(m.drop_penalty))
 
-        def as_lists(mat: np.ndarray) -> list[list[int]]:
-            """Matrices are registered by node (OR-Tools maps its indices to nodes)."""
-            return np.minimum(mat, BIG).astype(np.int64).tolist()
+    def _add_time(self) -> pywrapcp.RoutingDimension:
+        """The time dimension (travel and service by node, up to the horizon)."""
+        time_cb = self.routing.RegisterTransitMatrix(_as_lists(self.m.time))
+        self.routing.AddDimension(time_cb, self.m.horizon, self.m.horizon, False, "time")
+        return self.routing.GetDimensionOrDie("time")
 
-        time_cb = routing.RegisterTransitMatrix(as_lists(m.time))
-        routing.AddDimension(time_cb, m.horizon, m.horizon, False, "time")
-        tdim = routing.GetDimensionOrDie("time")
-        cost_cbs = [routing.RegisterTransitMatrix(as_lists(c)) for c in m.cost]
-        for k in range(n_veh):
+    def _add_vehicles(self, tdim: pywrapcp.RoutingDimension) -> None:
+        """Each vehicle's arc costs, fixed and span cost and shift; its start as late and
+        its end as early as the route allows."""
+        m, routing = self.m, self.routing
+        cost_cbs = [routing.RegisterTransitMatrix(_as_lists(c)) for c in m.cost]
+        for k in range(len(m.starts)):
             routing.SetArcCostEvaluatorOfVehicle(cost_cbs[m.vehicle_cost_class[k]], k)
             routing.SetFixedCostOfVehicle(int(m.fixed_cost[k]), k)
             tdim.SetSpanCostCoefficientForVehicle(int(m.span_cost[k]), k)
@@ -176,15 +192,22 @@ class _Solver:
             routing.AddVariableMinimizedByFinalizer(tdim.CumulVar(routing.End(k)))
             routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(routing.Start(k)))
 
+    def _add_load(self) -> None:
+        """The load dimension: each node's demand within each vehicle's capacity."""
+        routing, m = self.routing, self.m
         dem_cb = routing.RegisterUnaryTransitVector([int(x) for x in m.demand])
         routing.AddDimensionWithVehicleCapacity(
             dem_cb, 0, [int(c) for c in m.capacity], True, "load"
         )
+
+    def _add_node_limits(self, tdim: pywrapcp.RoutingDimension) -> None:
+        """Each node's time window, allowed times (boarding) and allowed vehicles."""
+        m, routing = self.m, self.routing
         depot_nodes = set(m.starts) | set(m.ends)
-        for node in range(n):
+        for node in range(m.time.shape[0]):
             if node in depot_nodes:
                 continue
-            idx = manager.NodeToIndex(node)
+            idx = self.manager.NodeToIndex(node)
             lo, hi = m.windows[node]
             tdim.CumulVar(idx).SetRange(int(lo), int(hi))
             if node in m.allowed_times:
@@ -192,18 +215,22 @@ class _Solver:
             if node in m.allowed_vehicles:
                 # SetAllowedVehiclesForIndex breaks in some Python builds; -1 keeps it droppable
                 routing.VehicleVar(idx).SetValues([-1, *m.allowed_vehicles[node]])
-        for node in m.optional:
-            reward = m.bonus.get(node, 0) if with_bonus else 0
-            routing.AddDisjunction([manager.NodeToIndex(node)], int(reward))
-        solver = routing.solver()
-        for out, back in m.pairs:
-            i, j = manager.NodeToIndex(out), manager.NodeToIndex(back)
+
+    def _add_optional(self, with_bonus: bool) -> None:
+        """Optional nodes (crossings) free to leave out, or rewarded ``with_bonus``."""
+        for node in self.m.optional:
+            reward = self.m.bonus.get(node, 0) if with_bonus else 0
+            self.routing.AddDisjunction([self.manager.NodeToIndex(node)], int(reward))
+
+    def _add_pairs(self, tdim: pywrapcp.RoutingDimension) -> None:
+        """Each (out, back) crossing pair on one vehicle, both or neither, out first."""
+        routing, solver = self.routing, self.routing.solver()
+        for out, back in self.m.pairs:
+            i, j = self.manager.NodeToIndex(out), self.manager.NodeToIndex(back)
             routing.AddPickupAndDelivery(i, j)
             solver.Add(routing.ActiveVar(i) == routing.ActiveVar(j))
             solver.Add(routing.VehicleVar(i) == routing.VehicleVar(j))
             solver.Add(tdim.CumulVar(i) <= tdim.CumulVar(j))
-        for node in m.visits:
-            routing.AddDisjunction([manager.NodeToIndex(node)], int(m.drop_penalty))
 
     def run(
         self,
