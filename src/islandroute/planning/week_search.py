@@ -36,7 +36,7 @@ from islandroute.planning.day import Visit as DayVisit
 from islandroute.planning.day_solver import DayResult
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.options import Tuning
-from islandroute.planning.road_days import INFEASIBLE, Penalties, RoadDay
+from islandroute.planning.road_days import INFEASIBLE, Penalties, RoadDay, RouteCost
 from islandroute.planning.week import Week
 
 EPS = 1e-6  # a move must gain more than this (solver cost units)
@@ -50,16 +50,18 @@ class Snapshot:
     assignment: tuple[tuple[int, Pattern], ...]
     routes: tuple[tuple[tuple[int, ...], ...], ...]
     loads: tuple[tuple[int, ...], ...]
-    cost: float
-    excess: int
-    warp: int
+    total: RouteCost  # the week's cost, parcels over capacity and time warp
 
-    def penalised(self, pen: Penalties) -> float:
-        return self.cost + pen.of(self.excess, self.warp)
+    @property
+    def cost(self) -> float:
+        return self.total.cost
 
     @property
     def feasible(self) -> bool:
-        return self.excess == 0 and self.warp == 0
+        return self.total.feasible
+
+    def penalised(self, pen: Penalties) -> float:
+        return self.total.penalised(pen)
 
 
 @dataclass(frozen=True)
@@ -260,9 +262,12 @@ class _Search:
             tuple(sorted(self.assignment.items())),
             tuple(tuple(tuple(seq) for seq in day.routes) for day in self.days.values()),
             tuple(tuple(day.load) for day in self.days.values()),
-            sum(c.cost for c in costs),
-            sum(c.excess for c in costs),
-            sum(c.warp for c in costs),
+            RouteCost(
+                sum(c.cost for c in costs),
+                sum(c.load for c in costs),
+                sum(c.excess for c in costs),
+                sum(c.warp for c in costs),
+            ),
         )
 
     def restore(self, snap: Snapshot) -> None:
