@@ -383,16 +383,17 @@ def _first_week(
     road: bool = False,
 ) -> Week:
     """The cheapest of the starts after routing every day (the first start always; the
-    others while the routing time lasts, one as long as the last took); ``road``: the
-    week search follows."""
+    others while the routing time lasts, one as long as the last took, and while the
+    best leaves a visit out); ``road``: the week search follows."""
     tune = opts.tuning
     starts = _starts(inst, opts, seed, road)
     per_day = tune.start_day_seconds * len(inst.days)
-    starts = starts[: max(1, int(max(0.0, routing_end.left()) / per_day))]
+    room = max(1, int(max(0.0, routing_end.left()) / per_day))
     week: Week | None = None
     took = 0.0
     for n, (kind, make) in enumerate(starts):
-        if week is not None and routing_end.left() < took:
+        enough = n >= room or routing_end.left() < took  # the routing time is spent
+        if week is not None and ((enough and not week.dropped()) or hard.left() < took):
             break
         t = time.perf_counter()
         assignment = make()
@@ -552,13 +553,10 @@ def _solve_instance(
     improve_end = target.within(budget * (1 - polish_share))
     week = _first_week(inst, opts, seed, routing_end, hard, tell, clock, road)
     t1 = time.perf_counter()
-    if not road:
-        week = _repair(week, improve_end, hard, tell)
+    week = _repair(week, improve_end, hard, tell)  # visits the first routes left out
     t2 = time.perf_counter()
     if road:
         week = _search_road_week(week, opts, seed, improve_end, tell)
-        if week.dropped():  # the search found no feasible week: the usual repairs
-            week = _repair(week, improve_end, hard, tell)
     elif optimized and not week.dropped():
         week = improve(week, seconds=max(0.0, improve_end.left()), seed=seed, say=tell).week
     t3 = time.perf_counter()

@@ -36,6 +36,7 @@ from islandroute.planning.day import Visit as DayVisit
 from islandroute.planning.day_solver import DayResult
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.options import Tuning
+from islandroute.planning.ortools_adapter import BIG
 from islandroute.planning.road_days import INFEASIBLE, Penalties, RoadDay, RouteCost
 from islandroute.planning.week import Week
 
@@ -111,7 +112,8 @@ def search_week(
     s.end = week.deadline.within(seconds)
     routed = all(d in week.days for d, n in week.load_per_day().items() if n)
     whole = routed and not week.dropped() and not s.missing()
-    start = s.snapshot().cost if whole and s.snapshot().feasible else np.inf
+    first = s.snapshot()
+    start = first.cost if whole and first.feasible else np.inf
     if not s.place_missing():
         return None
     best = s.run(say)
@@ -205,6 +207,11 @@ class _Search:
             for day in days.values()
             for x in day.kept_nodes
         }  # stations with a visit on a kept route stay on their days
+        self.ruinable = [  # stations a ruin may take off their days
+            si
+            for si in inst.stations
+            if si not in self.kept and any(si in n for n in self.nodes.values())
+        ]
         self.movable = [
             si
             for si in inst.stations
@@ -559,11 +566,7 @@ class _Search:
         """Ruin and recreate: a random station and its nearest neighbours leave every
         day and come back, each on a random allowed pattern or its cheapest one."""
         tune, inst = self.tune, self.inst
-        pool = [
-            si
-            for si in inst.stations
-            if si not in self.kept and any(si in n for n in self.nodes.values())
-        ]
+        pool = self.ruinable
         if not pool:
             return
         size = max(tune.kick_least, round(tune.road_ruin * len(pool)))
@@ -626,7 +629,7 @@ def _first_penalties(days: dict[str, RoadDay], tune: Tuning) -> Penalties:
         span = slice(day.first, len(day.load))
         c = m.cost[0][span, span]
         tt = m.time[span, span]
-        ok = (c < 10**8) & (tt > 0)
+        ok = (c < BIG) & (tt > 0)
         if ok.any():
             arcs.append(float(np.median(c[ok])))
             ticks.append(float(np.median(tt[ok])))
