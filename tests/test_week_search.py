@@ -176,3 +176,36 @@ def test_which_weeks_the_search_takes() -> None:
     assert road_week(ferry_week.inst, DEFAULT_TUNING)
     small = Tuning(road_search_ferry_visits=5)
     assert not road_week(ferry_week.inst, small)
+
+
+def test_a_narrow_window_road_week_serves_every_carrier() -> None:
+    """A road week shaped unlike the generator's: 2-3-hour opening windows, mixed van
+    sizes and prices. Mon/Wed/Fri, the week search's first start, leaves some carriers'
+    visits out; the next start must be routed before the search (it once was not, and
+    20 pairs went unserved)."""
+    import random
+
+    rnd = random.Random(42)
+    net = archipelago(
+        n_stations=90,
+        n_islands=6,
+        n_carriers=3,
+        share_bridge=1.0,
+        share_vehicle_ferry=0.0,
+        share_boat_only=0.0,
+        seed=11,
+    )
+    doc = net.to_dict()
+    for station in doc["stations"]:
+        a = rnd.choice([480, 540, 600, 660, 780, 840])
+        station["open"] = [a, a + rnd.choice([120, 150, 180])]
+        station["service_minutes"] = rnd.choice([3, 5, 8, 12])
+    for vehicle in doc["vehicles"]:
+        vehicle["capacity"] = int(vehicle["capacity"] * rnd.choice([0.6, 1.0, 1.4]))
+        vehicle["cost_per_km"] = round(
+            vehicle.get("cost_per_km", 1.0) * rnd.choice([0.7, 1.0, 1.3]), 2
+        )
+    narrow = Network.from_dict(doc)
+    plan = plan_week(narrow, "separate", time_limit=10, seed=0, allow_unserved=True)
+    assert validate(narrow, plan) == []
+    assert not plan.unserved
