@@ -19,7 +19,7 @@ import islandroute.planning.planner as planner_module
 from islandroute import Network, plan_week
 from islandroute.analysis.settings import COMPARE_TIME_LIMIT, RunSettings
 from islandroute.datasets.synthetic import archipelago
-from islandroute.errors import NetworkError, OptionsError
+from islandroute.errors import OptionsError
 from islandroute.planning import PlanOptions, Tuning
 from islandroute.planning.options import MAX_TIME_LIMIT, PLAN_DEFAULTS
 
@@ -204,31 +204,3 @@ def test_any_bad_value_raises_options_error_naming_it(data: st.DataObject, name:
         PlanOptions.of(**{name: value})
     assert fields_of(info.value) == {name}
     assert all(str(p).startswith(f"plan_week: {name}: ") for p in info.value.problems)
-
-
-# ---- what the planner does not plan yet ----------------------------------------------
-
-
-def _with_station_fields(net: Network, node: str, **fields: Any) -> Network:
-    doc = net.to_dict()
-    for s in doc["stations"]:
-        if s["node"] == node:
-            s.update(fields)
-    return Network.from_dict(doc)
-
-
-def test_unplanned_station_fields_are_refused_by_name(tiny: Network, no_planning: None) -> None:
-    first, second = (s.node for s in tiny.stations[:2])
-    net = _with_station_fields(tiny, first, pickup_by=900, cold=True)
-    net = _with_station_fields(net, second, pickup_to=tiny.vehicles[0].depot)
-    with pytest.raises(NetworkError) as info:
-        plan_week(net)
-    got = {(p.obj, p.field) for p in info.value.problems}
-    assert got == {
-        (f"station {first!r}", "pickup_by"),
-        (f"station {first!r}", "cold"),
-        (f"station {second!r}", "pickup_to"),
-    }
-    text = str(info.value)
-    assert f"station {first!r}: pickup_by: hand-in deadlines are not planned yet" in text
-    assert "hands pickups in at the vehicle's depot at the route's end" in text

@@ -191,6 +191,12 @@ class Station(Frozen):
         """Parcels delivered here in a week, all carriers."""
         return sum(self.demand.values())
 
+    @property
+    def hands_in_en_route(self) -> bool:
+        """Whether its pickups need a hand-in of their own: at a named place, by a time or
+        within a ride (else they ride to the collecting vehicle's depot at the route's end)."""
+        return self.pickup_to is not None or self.pickup_by is not None or self.cold
+
 
 class Vehicle(Frozen):
     """One vehicle of a carrier (or of a shared operator when ``carrier`` is None)."""

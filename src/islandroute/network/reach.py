@@ -16,6 +16,7 @@ import numpy as np
 
 from islandroute.errors import Problem
 from islandroute.model.network import Network, Station, Vehicle
+from islandroute.network.handin import explain, hand_in_trip
 from islandroute.network.travel import Travel
 
 INF = math.inf
@@ -87,6 +88,18 @@ class Reach:
                 if acc is None
                 else acc.servable(self.open, self.service)
             )
+        return self._servable[key]
+
+    def hands_in(self, v: Vehicle, day: str) -> np.ndarray:
+        """Boolean per station: ``v`` can collect there on ``day`` and hand the pickups in
+        where, by when and as cold as asked (True where nothing is asked)."""
+        key = ("hand-in", v.depot, v.shift, day, v.days, v.refrigerated)
+        if key not in self._servable:
+            ok = np.ones(len(self.stations), dtype=bool)
+            for si, st in enumerate(self.stations):
+                if st.pickup and st.hands_in_en_route:
+                    ok[si] = hand_in_trip(self, v, day, si).ok
+            self._servable[key] = ok
         return self._servable[key]
 
     def largest_capacity(self, vehicles: list[Vehicle], days: list[str]) -> np.ndarray:
@@ -254,7 +267,54 @@ def diagnose(
                 break
     if mode == "joint":
         problems += _joint_capacity(net, reach, reached[("*",)][0], days)
-    return problems
+    named = {p.obj for p in problems}
+    return problems + [
+        p for p in _handin_problems(net, reach, groups, carriers, mode) if p.obj not in named
+    ]
+
+
+def _handin_problems(
+    net: Network,
+    reach: Reach,
+    groups: dict[tuple[str, ...], list[Vehicle]],
+    carriers: list[str],
+    mode: str,
+) -> list[Problem]:
+    """Stations whose pickups no vehicle of the fleet group can hand in where, by when and
+    as cold as asked on enough days for their visits (the best try named)."""
+    days = list(net.service_days)
+    out = []
+    for si, st in enumerate(reach.stations):
+        if not st.hands_in_en_route:
+            continue
+        for c in carriers:
+            if st.pickup.get(c, 0) <= 0:
+                continue
+            fleet = [v for v in groups[_group_key(mode, c)] if v.refrigerated or not st.cold]
+            who = "any vehicle" if mode == "joint" else f"{c}'s own vehicles"
+            if not fleet:
+                out.append(
+                    Problem(
+                        f"station {st.node!r}",
+                        "cold",
+                        f"its cold parcels ride only refrigerated vehicles and {who} has none",
+                    )
+                )
+                break
+            tries = {
+                d: [hand_in_trip(reach, v, d, si) for v in fleet if reach.works_on(v, d)]
+                for d in days
+            }
+            ok_days = [d for d in days if any(t.ok for t in tries[d])]
+            if any(set(p) <= set(ok_days) for p in net.allowed_patterns(st)):
+                continue
+            failed = [t for ts in tries.values() for t in ts if not t.ok]
+            timed = [t for t in failed if t.arrive is not None]
+            best = min(timed, key=lambda t: t.arrive or 0.0) if timed else next(iter(failed), None)
+            field = best.field if best is not None else "pickup_to"
+            out.append(Problem(f"station {st.node!r}", field, explain(st, best, who)))
+            break
+    return out
 
 
 def _group_key(mode: str, carrier: str) -> tuple[str, ...]:

@@ -3,14 +3,17 @@
 When OR-Tools finds no solution in the time a day has left (or none is left), the day
 still needs valid routes: :func:`construct` keeps the given routes (a warm start) or the
 model's island trips where they still fit, then inserts every other visit at its
-cheapest feasible place (capacity, allowed vehicles, opening hours, ferry departures and
-shift end checked by :func:`fits`). What fits nowhere is left out, and the week's retries
-or the infeasibility report take it from there.
+cheapest feasible place (capacity, allowed vehicles, opening hours, ferry departures,
+shift end, hand-in deadlines and cold rides checked by :func:`fits`); a visit that
+hands in goes in with its hand-in node straight after it. What fits nowhere is left out,
+and the week's retries or the infeasibility report take it from there.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -28,10 +31,20 @@ def route_cost(m: DayModel, k: int, seq: list[int]) -> float:
     return arcs + m.fixed_cost[k] + m.span_cost[k] * drive
 
 
-def fits(m: DayModel, k: int, seq: list[int]) -> bool:
-    """Whether vehicle ``k`` can drive ``seq`` in time: opening hours, departures, shift."""
+Rides = dict[int, tuple[int, int]]  # hand-in node -> (its visit, ride limit in ticks)
+
+
+def ride_limits(m: DayModel) -> Rides:
+    """Each hand-in node's visit and ride limit, for the cold ones."""
+    return {x: (visit, ride) for visit, xs, ride in m.handins if ride is not None for x in xs}
+
+
+def fits(m: DayModel, k: int, seq: list[int], rides: Rides | None = None) -> bool:
+    """Whether vehicle ``k`` can drive ``seq`` in time: opening hours, departures, shift
+    and (with ``rides``) each cold hand-in within its ride of its visit."""
     t = m.vehicle_start[k][0]
     prev = m.starts[k]
+    at: dict[int, int] = {}
     for x in seq:
         step = m.time[prev, x]
         if step >= BIG:
@@ -45,6 +58,11 @@ def fits(m: DayModel, k: int, seq: list[int]) -> bool:
             t = later[0]
         if t > m.windows[x][1]:
             return False
+        if rides and x in rides:
+            visit, ride = rides[x]
+            if visit not in at or t - at[visit] > ride:
+                return False
+        at[x] = t
         prev = x
     step = m.time[prev, m.ends[k]]
     return step < BIG and t + step <= m.vehicle_end[k]
@@ -61,9 +79,13 @@ def usable(m: DayModel, k: int, seq: list[int]) -> bool:
     for out, back in m.pairs:
         if (out in place) != (back in place) or (out in place and place[out] > place[back]):
             return False
+    for visit, xs, _ in m.handins:
+        handed = [place[x] for x in xs if x in place]
+        if (visit in place) != bool(handed) or (handed and min(handed) < place[visit]):
+            return False
     if int(sum(int(m.demand[x]) for x in seq)) > m.capacity[k]:
         return False
-    return fits(m, k, seq)
+    return fits(m, k, seq, ride_limits(m))
 
 
 def _starting_routes(m: DayModel, initial: list[list[int]] | None) -> list[list[int]]:
@@ -94,15 +116,25 @@ def _empty_key(m: DayModel, k: int) -> tuple:
     )
 
 
+def _piece(m: DayModel, k: int, node: int, tied: dict[int, list[int]]) -> list[int] | None:
+    """What inserting ``node`` on vehicle ``k`` puts in: the visit, and its hand-in node
+    when it has one (None when ``k`` may hand it in nowhere)."""
+    if node not in tied:
+        return [node]
+    mine = [x for x in tied[node] if k in m.allowed_vehicles.get(x, (k,))]
+    return [node, mine[0]] if mine else None
+
+
 def _cheapest_place(
-    m: DayModel, routes: list[list[int]], loads: list[int], node: int
-) -> tuple[int, int] | None:
-    """(vehicle, position) of the cheapest feasible insertion of ``node``."""
-    best: tuple[float, int, int] | None = None
+    m: DayModel, routes: list[list[int]], loads: list[int], node: int, ctx: _Context
+) -> tuple[int, int, list[int]] | None:
+    """(vehicle, position, nodes) of the cheapest feasible insertion of ``node``."""
+    best: tuple[float, int, int, list[int]] | None = None
     tried_empty: set[tuple] = set()
     demand = int(m.demand[node])
     for k in m.allowed_vehicles.get(node, range(len(m.starts))):
-        if loads[k] + demand > m.capacity[k]:
+        piece = _piece(m, k, node, ctx.tied)
+        if piece is None or loads[k] + demand > m.capacity[k]:
             continue
         seq = routes[k]
         if not seq:
@@ -110,21 +142,31 @@ def _cheapest_place(
             if key in tried_empty:
                 continue
             tried_empty.add(key)
-        path = np.array([m.starts[k], *seq, m.ends[k]])
-        c = m.cost[m.vehicle_cost_class[k]]
-        a, b = path[:-1], path[1:]
-        into, out_of = c[a, node], c[node, b]
-        delta = (into + out_of - c[a, b]).astype(float)
-        dt = (m.time[a, node] + m.time[node, b] - m.time[a, b]).astype(float)
-        total = delta + m.span_cost[k] * dt + (m.fixed_cost[k] if not seq else 0)
-        total[(into >= BIG) | (out_of >= BIG)] = np.inf
-        for pos in np.argsort(total, kind="stable"):
-            if not np.isfinite(total[pos]) or (best is not None and total[pos] >= best[0]):
+        for pos, total in _insertion_costs(m, k, seq, piece):
+            if best is not None and total >= best[0]:
                 break
-            if fits(m, k, [*seq[:pos], node, *seq[pos:]]):
-                best = (float(total[pos]), k, int(pos))
+            if fits(m, k, [*seq[:pos], *piece, *seq[pos:]], ctx.rides):
+                best = (total, k, pos, piece)
                 break
-    return None if best is None else (best[1], best[2])
+    return None if best is None else best[1:]
+
+
+def _insertion_costs(
+    m: DayModel, k: int, seq: list[int], piece: list[int]
+) -> list[tuple[int, float]]:
+    """(position, added cost) of putting ``piece`` into ``seq``, cheapest first."""
+    path = np.array([m.starts[k], *seq, m.ends[k]])
+    c = m.cost[m.vehicle_cost_class[k]]
+    a, b = path[:-1], path[1:]
+    first, last = piece[0], piece[-1]
+    inner = sum(float(c[x, y] + m.span_cost[k] * m.time[x, y]) for x, y in pairwise(piece))
+    into, out_of = c[a, first], c[last, b]
+    delta = (into + out_of - c[a, b]).astype(float)
+    dt = (m.time[a, first] + m.time[last, b] - m.time[a, b]).astype(float)
+    total = delta + m.span_cost[k] * dt + inner + (m.fixed_cost[k] if not seq else 0)
+    total[(into >= BIG) | (out_of >= BIG)] = np.inf
+    order = np.argsort(total, kind="stable")
+    return [(int(pos), float(total[pos])) for pos in order if np.isfinite(total[pos])]
 
 
 def _crossing_kind(m: DayModel, out: int, back: int) -> int:
@@ -141,11 +183,17 @@ def _crossing_kind(m: DayModel, out: int, back: int) -> int:
 
 
 def _cheapest_trip(
-    m: DayModel, routes: list[list[int]], loads: list[int], node: int, free: list[tuple[int, int]]
-) -> tuple[int, int, tuple[int, int]] | None:
-    """(vehicle, position, crossing) of the cheapest feasible new trip ``out, node,
-    back`` over a crossing no route uses yet (a visit beyond a ferry)."""
-    best: tuple[float, int, int, tuple[int, int]] | None = None
+    m: DayModel,
+    routes: list[list[int]],
+    loads: list[int],
+    node: int,
+    free: list[tuple[int, int]],
+    ctx: _Context,
+) -> tuple[int, int, tuple[int, int], list[int]] | None:
+    """(vehicle, position, crossing, nodes) of the cheapest feasible new trip ``out,
+    node, back`` over a crossing no route uses yet (a visit beyond a ferry); a hand-in
+    goes straight after the visit or after the way back."""
+    best: tuple[float, int, int, tuple[int, int], list[int]] | None = None
     demand = int(m.demand[node])
     allowed = set(m.allowed_vehicles.get(node, range(len(m.starts))))
     seen: set[int] = set()
@@ -155,17 +203,31 @@ def _cheapest_trip(
             continue
         seen.add(kind)
         for k in m.allowed_vehicles.get(out, range(len(m.starts))):
-            if k not in allowed or loads[k] + demand > m.capacity[k]:
+            piece = _piece(m, k, node, ctx.tied)
+            if piece is None or k not in allowed or loads[k] + demand > m.capacity[k]:
                 continue
+            trips = [[out, *piece, back]]
+            if len(piece) > 1:
+                trips.append([out, node, back, piece[1]])
             seq = routes[k]
-            for pos in range(len(seq) + 1):
-                trial = [*seq[:pos], out, node, back, *seq[pos:]]
-                if not fits(m, k, trial):
-                    continue
-                extra = route_cost(m, k, trial) - route_cost(m, k, seq)
-                if best is None or extra < best[0]:
-                    best = (extra, k, pos, (out, back))
+            for trip in trips:
+                for pos in range(len(seq) + 1):
+                    trial = [*seq[:pos], *trip, *seq[pos:]]
+                    if not fits(m, k, trial, ctx.rides):
+                        continue
+                    extra = route_cost(m, k, trial) - route_cost(m, k, seq)
+                    if best is None or extra < best[0]:
+                        best = (extra, k, pos, (out, back), trip)
     return None if best is None else best[1:]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every insertion of one construction looks up: tied visits' hand-in nodes and
+    the cold rides' limits."""
+
+    tied: dict[int, list[int]]
+    rides: Rides
 
 
 def construct(m: DayModel, initial: list[list[int]] | None = None) -> DaySolution:
@@ -181,20 +243,21 @@ def construct(m: DayModel, initial: list[list[int]] | None = None) -> DaySolutio
         (x for x in m.visits if x not in served),
         key=lambda x: (len(m.allowed_vehicles.get(x, range(n_veh))), -int(m.demand[x]), x),
     )
+    ctx = _Context({visit: xs for visit, xs, _ in m.handins}, ride_limits(m))
     dropped = []
     free = [(a, b) for a, b in m.pairs if a not in served]
     for node in todo:
-        place = _cheapest_place(m, routes, loads, node)
+        place = _cheapest_place(m, routes, loads, node, ctx)
         if place is not None:
-            k, pos = place
-            routes[k].insert(pos, node)
+            k, pos, piece = place
+            routes[k][pos:pos] = piece
         else:
-            trip = _cheapest_trip(m, routes, loads, node, free)
+            trip = _cheapest_trip(m, routes, loads, node, free, ctx)
             if trip is None:
                 dropped.append(node)
                 continue
-            k, pos, pair = trip
-            routes[k][pos:pos] = [pair[0], node, pair[1]]
+            k, pos, pair, piece = trip
+            routes[k][pos:pos] = piece
             free.remove(pair)
         loads[k] += int(m.demand[node])
     costs = [round(route_cost(m, k, seq)) for k, seq in enumerate(routes)]

@@ -1,8 +1,9 @@
-"""One day of routing in islandroute's words: visits, vehicles and ferry crossings.
+"""One day of routing in islandroute's words: visits, vehicles, ferry crossings, hand-ins.
 
 :func:`build_day` lays out the day's nodes (depots, visits, boarding nodes for the vehicle
-ferries that matter) and the integer matrices for the adapter; :func:`route_events`
-reads a solution back as each vehicle's sequence of visits and crossings.
+ferries that matter, hand-in nodes for pickups due somewhere by some time) and the integer
+matrices for the adapter; :func:`route_events` reads a solution back as each vehicle's
+sequence of visits, crossings and hand-ins.
 """
 
 from __future__ import annotations
@@ -25,10 +26,26 @@ CROSSING_BONUS = 10**7  # makes a first solution open each needed crossing (then
 
 @dataclass(frozen=True)
 class Visit:
-    """A unit to serve on the day, with the parcels it loads."""
+    """A unit to serve on the day: the parcels it puts in the vehicle (``load``: those it
+    delivers plus those it collects) and, of them, those it collects (``pickup``)."""
 
     unit: Unit
     load: int
+    pickup: int = 0
+
+
+@dataclass(frozen=True)
+class HandIn:
+    """A stop at ``node`` that hands in what ``visit`` collected (spec 1.1 ``pickup_to``;
+    a copy per possible place when the place is the collecting vehicle's depot)."""
+
+    visit: Visit
+    node: str
+
+
+Event = Visit | Ferry | HandIn
+HandInGroup = tuple[int, list[int], int | None]
+HANDIN_MINUTES = 0.0  # a hand-in stop's own minutes (unloading is counted at the centre)
 
 
 @dataclass
@@ -40,6 +57,9 @@ class DraftLayout:
     depots: list[str]
     visits: list[Visit]
     ferries: list[Ferry]
+    handins: list[HandIn] = field(default_factory=list)
+    #: (visit node, its hand-in nodes (alternatives), ride limit in ticks or None)
+    groups: list[HandInGroup] = field(default_factory=list)
     loc: list[str] = field(default_factory=list)
     seeds: list[list[int]] = field(default_factory=list)
 
@@ -51,10 +71,16 @@ class DraftLayout:
     def first_ferry(self) -> int:
         return len(self.depots) + len(self.visits)
 
-    def event(self, node: int) -> Visit | Ferry:
+    @property
+    def first_handin(self) -> int:
+        return self.first_ferry + len(self.ferries)
+
+    def event(self, node: int) -> Event:
         if node < self.first_ferry:
             return self.visits[node - self.first_visit]
-        return self.ferries[node - self.first_ferry]
+        if node < self.first_handin:
+            return self.ferries[node - self.first_ferry]
+        return self.handins[node - self.first_handin]
 
 
 @dataclass
@@ -64,10 +90,16 @@ class DayLayout(DraftLayout):
     model: DayModel = field(kw_only=True)
 
 
+def visit_on(inst: Instance, unit: Unit, pattern: Pattern, day: str) -> Visit:
+    """The visit of ``unit`` on ``day`` under ``pattern``, with the parcels it loads."""
+    deliver, pickup = inst.visit_parcels(unit, pattern, day)
+    return Visit(unit, deliver + pickup, pickup)
+
+
 def day_visits(inst: Instance, day: str, assignment: dict[int, Pattern]) -> list[Visit]:
     """The units to serve on ``day`` under an assignment, with their loads."""
     return [
-        Visit(u, inst.load(u, assignment[si], day))
+        visit_on(inst, u, assignment[si], day)
         for si in inst.stations
         if day in assignment[si]
         for u in inst.units[si]
@@ -104,10 +136,16 @@ def build_day(
     depots = list(dict.fromkeys(v.depot for v in vehicles))
     lay = DraftLayout(day, vehicles, depots, visits, [])
     pairs, allowed_veh, bonus = _add_crossings(inst, lay)
-    lay.loc = depots + [v.unit.node for v in visits] + [f.from_ for f in lay.ferries]
     for j, v in enumerate(visits):
         ks = [k for k, r in enumerate(rows) if inst.servable[r, di, v.unit.station]]
         allowed_veh[lay.first_visit + j] = ks
+    _add_handins(inst, lay, allowed_veh, 1.0 if inst.integral else 100.0)
+    lay.loc = (
+        depots
+        + [v.unit.node for v in visits]
+        + [f.from_ for f in lay.ferries]
+        + [h.node for h in lay.handins]
+    )
     lay.seeds = _island_trips(inst, lay, pairs, allowed_veh, tuning.island_trip_fill)
     model = _day_model(inst, lay, pairs, allowed_veh, bonus)
     return DayLayout(**vars(lay), model=model)
@@ -131,6 +169,35 @@ def _add_crossings(
     return pairs, allowed_veh, bonus
 
 
+def _add_handins(
+    inst: Instance, lay: DraftLayout, allowed_veh: dict[int, list[int]], scale: float
+) -> None:
+    """Append a hand-in node for each visit whose pickups are due at a place, by a time or
+    within a ride (one per depot of the vehicles that may collect, when the place is the
+    collecting vehicle's depot), with the vehicles allowed at each."""
+    for j, v in enumerate(lay.visits):
+        st = inst.station(v.unit.station)
+        if v.pickup <= 0 or not st.hands_in_en_route:
+            continue
+        node = lay.first_visit + j
+        able = allowed_veh[node]
+        if st.pickup_to is not None:
+            places = {st.pickup_to: able}
+        else:
+            places = {}
+            for k in able:
+                places.setdefault(lay.vehicles[k].depot, []).append(k)
+        copies = []
+        for place, ks in sorted(places.items()):
+            copies.append(lay.first_handin + len(lay.handins))
+            lay.handins.append(HandIn(v, place))
+            allowed_veh[copies[-1]] = ks
+        ride = None
+        if st.cold:
+            ride = math.floor((st.max_ride + inst.duration(st.service_minutes)) * scale)
+        lay.groups.append((node, copies, ride))
+
+
 def _day_model(
     inst: Instance,
     lay: DraftLayout,
@@ -151,7 +218,9 @@ def _day_model(
         starts=starts,
         ends=starts,
         demand=np.array(
-            [0] * len(lay.depots) + [v.load for v in lay.visits] + [0] * len(lay.ferries)
+            [0] * len(lay.depots)
+            + [v.load for v in lay.visits]
+            + [0] * (len(lay.ferries) + len(lay.handins))
         ),
         capacity=[v.capacity for v in lay.vehicles],
         windows=_windows(inst, lay, scale),
@@ -165,12 +234,37 @@ def _day_model(
             for j, f in enumerate(lay.ferries)
         },
         allowed_vehicles=allowed_veh,
-        optional=list(range(lay.first_ferry, len(lay.loc))),
+        optional=list(range(lay.first_ferry, lay.first_handin)),
         pairs=pairs,
         bonus=bonus,
         seeds=lay.seeds,
         visits=list(range(lay.first_visit, lay.first_ferry)),
+        handins=lay.groups,
+        load_change=_load_changes(lay) if inst.collects else None,
+        kept_to_end=_kept_to_end(lay) if inst.collects else None,
     )
+
+
+def _load_changes(lay: DraftLayout) -> np.ndarray:
+    """What each node does to the vehicle's load: a visit drops its deliveries and takes its
+    pickups on board, a hand-in node puts its visit's pickups down (the rest of the
+    model's load rule: a route starts with all it delivers)."""
+    change = np.zeros(len(lay.loc), dtype=np.int64)
+    for j, v in enumerate(lay.visits):
+        change[lay.first_visit + j] = v.pickup - (v.load - v.pickup)
+    for j, h in enumerate(lay.handins):
+        change[lay.first_handin + j] = -h.visit.pickup
+    return change
+
+
+def _kept_to_end(lay: DraftLayout) -> np.ndarray:
+    """Pickups each node leaves on board to the route's end (handed in at the depot)."""
+    kept = np.zeros(len(lay.loc), dtype=np.int64)
+    tied = {visit for visit, _, _ in lay.groups}
+    for j, v in enumerate(lay.visits):
+        if lay.first_visit + j not in tied:
+            kept[lay.first_visit + j] = v.pickup
+    return kept
 
 
 def _road_arcs(inst: Instance, lay: DraftLayout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -180,7 +274,8 @@ def _road_arcs(inst: Instance, lay: DraftLayout) -> tuple[np.ndarray, np.ndarray
     rows_idx = np.array([t.i(x) for x in lay.loc], dtype=np.int64)
     after = np.array(
         [t.i(x) for x in lay.depots + [v.unit.node for v in lay.visits]]
-        + [t.i(f.to) for f in lay.ferries],
+        + [t.i(f.to) for f in lay.ferries]
+        + [t.i(h.node) for h in lay.handins],
         dtype=np.int64,
     )
     zone_after = t.zone[after]
@@ -203,6 +298,7 @@ def _time_matrix(
     crossing = np.zeros(n)
     for j, f in enumerate(lay.ferries):
         crossing[lay.first_ferry + j] = f.minutes
+    service[lay.first_handin :] = HANDIN_MINUTES
     dur = np.vectorize(inst.duration, otypes=[float])
     tmat = dur(service)[:, None] + dur(crossing)[:, None] + dur(np.where(ok, road_min, 0.0))
     time_int = np.where(ok, np.ceil(tmat * scale - 1e-6), BIG).astype(np.int64)
@@ -228,12 +324,15 @@ def _cost_matrices(
 
 def _windows(inst: Instance, lay: DraftLayout, scale: float) -> list[tuple[int, int]]:
     """Time windows in ticks: the whole horizon at depots and ferry nodes, opening hours
-    at visits."""
+    at visits, up to the deadline (``pickup_by``) at hand-in nodes."""
     open_: list[tuple[float, float]] = [(0, inst.horizon * scale)] * len(lay.depots)
     for v in lay.visits:
         o = inst.station(v.unit.station).open
         open_.append((o[0] * scale, o[1] * scale))
     open_ += [(0, inst.horizon * scale)] * len(lay.ferries)
+    for h in lay.handins:
+        due = inst.station(h.visit.unit.station).pickup_by
+        open_.append((0, (inst.horizon if due is None else due) * scale))
     return [(math.floor(a), math.ceil(b)) for a, b in open_]
 
 
@@ -381,8 +480,10 @@ def _island_trips(
     t = inst.travel
     seeds: list[list[int]] = [[] for _ in lay.vehicles]
     todo: dict[int, list[int]] = {}
+    tied = {visit for visit, _, _ in lay.groups}  # their hand-ins come with them
     for j, v in enumerate(lay.visits):
-        todo.setdefault(t.zone_of(v.unit.node), []).append(lay.first_visit + j)
+        if lay.first_visit + j not in tied:
+            todo.setdefault(t.zone_of(v.unit.node), []).append(lay.first_visit + j)
     for out, back in pairs:
         f = lay.ferries[out - lay.first_ferry]
         g = lay.ferries[back - lay.first_ferry]
@@ -416,10 +517,8 @@ def _island_trips(
     return seeds
 
 
-def route_events(
-    lay: DayLayout, routes: list[list[int]]
-) -> list[tuple[Vehicle, list[Visit | Ferry]]]:
-    """Each used vehicle with its visits and crossings in order."""
+def route_events(lay: DayLayout, routes: list[list[int]]) -> list[tuple[Vehicle, list[Event]]]:
+    """Each used vehicle with its visits, crossings and hand-ins in order."""
     out = []
     for k, seq in enumerate(routes):
         if seq:
@@ -427,17 +526,19 @@ def route_events(
     return out
 
 
-def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[list[int]]:
+def events_to_nodes(lay: DayLayout, events: list[list[Event]]) -> list[list[int]]:
     """Solver node sequences for given per-vehicle events (a warm start).
 
     Visits a vehicle may not serve in this layout, or that overfill it, are left out
     (the solver inserts them again); crossings are matched to free (out, back) pairs of
-    the same lines, and a route whose crossings cannot be matched starts empty.
+    the same lines, and a route whose crossings cannot be matched starts empty. A visit
+    keeps its hand-in where the events have it, else hands in straight after.
     """
     allowed = lay.model.allowed_vehicles
     by_unit = {
         (v.unit.station, v.unit.carriers): lay.first_visit + j for j, v in enumerate(lay.visits)
     }
+    copies = {visit: places for visit, places, _ in lay.groups}
     free: dict[str, list[tuple[int, int]]] = {}
     for out_node, back_node in lay.model.pairs:
         free.setdefault(lay.ferries[out_node - lay.first_ferry].id, []).append(
@@ -447,13 +548,20 @@ def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[l
         out_node: lay.ferries[back_node - lay.first_ferry].id
         for out_node, back_node in lay.model.pairs
     }
-    out = []
+    out: list[list[int]] = []
     for k, seq in enumerate(events):
         nodes: list[int] = []
         stack: list[tuple[int, int]] = []
         ok = True
         for ev in seq:
-            if isinstance(ev, Visit):
+            if isinstance(ev, HandIn):
+                node = by_unit.get((ev.visit.unit.station, ev.visit.unit.carriers))
+                place = (
+                    None if node is None else _handin_copy(lay, k, copies.get(node, []), ev.node)
+                )
+                if node in nodes and place is not None and place not in nodes:
+                    nodes.append(place)
+            elif isinstance(ev, Visit):
                 node = by_unit.get((ev.unit.station, ev.unit.carriers))
                 if node is not None and k in allowed.get(node, [k]):
                     nodes.append(node)
@@ -466,20 +574,51 @@ def events_to_nodes(lay: DayLayout, events: list[list[Visit | Ferry]]) -> list[l
             else:
                 ok = False
                 break
-        out.append(_within_capacity(lay, k, nodes) if ok and not stack else [])
+        if not ok or stack:
+            out.append([])
+            continue
+        out.append(_within_capacity(lay, k, _handins_after(lay, k, nodes, copies)))
+    return out
+
+
+def _handin_copy(lay: DayLayout, k: int, places: list[int], node: str | None) -> int | None:
+    """The hand-in node among ``places`` that vehicle ``k`` may use (at ``node`` if given)."""
+    allowed = lay.model.allowed_vehicles
+    for p in places:
+        if k in allowed.get(p, [k]) and (node is None or lay.loc[p] == node):
+            return p
+    return None
+
+
+def _handins_after(
+    lay: DayLayout, k: int, nodes: list[int], copies: dict[int, list[int]]
+) -> list[int]:
+    """``nodes`` with a hand-in straight after each tied visit that has none yet (a route
+    whose vehicle may hand a visit in nowhere drops the visit: the solver places it)."""
+    out: list[int] = []
+    placed = set(nodes)
+    for x in nodes:
+        places = copies.get(x)
+        if not places or any(p in placed for p in places):
+            out.append(x)
+            continue
+        p = _handin_copy(lay, k, places, None)
+        if p is not None:
+            out += [x, p]
     return out
 
 
 def _within_capacity(lay: DayLayout, k: int, nodes: list[int]) -> list[int]:
-    """A route over its vehicle's capacity sheds its last visits (the solver takes them
-    in again elsewhere), so that it can still seed a search."""
+    """A route over its vehicle's capacity sheds its last visits (with their hand-ins: the
+    solver takes them in again elsewhere), so that it can still seed a search."""
     demand, cap = lay.model.demand, lay.model.capacity[k]
     load = int(sum(demand[x] for x in nodes))
     kept = list(nodes)
+    places = {visit: set(ps) for visit, ps, _ in lay.groups}
     for x in reversed(nodes):
         if load <= cap:
             break
         if lay.first_visit <= x < lay.first_ferry:
-            kept.remove(x)
+            kept = [y for y in kept if y != x and y not in places.get(x, ())]
             load -= int(demand[x])
     return kept

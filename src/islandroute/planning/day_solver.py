@@ -10,16 +10,23 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from islandroute.model.network import Ferry, Vehicle
+from islandroute.model.network import Vehicle
 from islandroute.planning.clock import Deadline
 from islandroute.planning.construct import construct
-from islandroute.planning.day import Visit, build_day, events_to_nodes, route_events, working
+from islandroute.planning.day import (
+    Event,
+    Visit,
+    build_day,
+    events_to_nodes,
+    route_events,
+    working,
+)
 from islandroute.planning.instance import Instance
 from islandroute.planning.options import Tuning
 from islandroute.planning.ortools_adapter import DayModel, DaySolution, solve_day
 from islandroute.planning.regions import regions
 
-Events = list[tuple[Vehicle, list[Visit | Ferry]]]
+Events = list[tuple[Vehicle, list[Event]]]
 
 
 @dataclass
@@ -48,7 +55,7 @@ class DaySolver:
         self,
         day: str,
         visits: list[Visit],
-        prev: dict[str, list[Visit | Ferry]],
+        prev: dict[str, list[Event]],
         seconds: float,
         scale: float = 1,
     ) -> DayResult:
@@ -93,7 +100,7 @@ class DaySolver:
         visits: list[Visit],
         rows: list[int],
         seconds: float,
-        prev: dict[str, list[Visit | Ferry]],
+        prev: dict[str, list[Event]],
         scale: float = 1,
     ) -> tuple[Events, int, list[Visit]]:
         """One region: a smaller fleet first, the whole fleet if a visit is left out."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from islandroute.model.network import Ferry
-from islandroute.planning.day import COST_SCALE
+from islandroute.planning.day import COST_SCALE, HandIn
 from islandroute.planning.instance import Pattern
 from islandroute.planning.pattern_search import pattern_search, searchable
 from islandroute.planning.week import Week
@@ -196,6 +196,8 @@ def _route_rows(
                 if isinstance(ev, Ferry):
                     jumps.add(len(locs) - 1 + 1)  # the arc from the far pier is no road
                     locs += [t.i(ev.from_), t.i(ev.to)]
+                elif isinstance(ev, HandIn):
+                    locs.append(t.i(ev.node))
                 else:
                     locs.append(t.i(ev.unit.node))
                     seen.append((ev.unit.station, len(locs) - 1))

@@ -82,10 +82,17 @@ class Instance:
     def _servable_table(self) -> np.ndarray:
         """Whether vehicle ``k`` can serve each network station on day ``d`` (``[k, d]``)."""
         table = np.zeros((len(self.vehicles), len(self.days), len(self.net.stations)), dtype=bool)
+        timed = [
+            si
+            for si, st in enumerate(self._stations)
+            if st.hands_in_en_route and any(st.pickup.get(c, 0) > 0 for c in self.carriers)
+        ]
         for k, v in enumerate(self.vehicles):
             for di, d in enumerate(self.days):
                 if d in self.service_days:
                     table[k, di] = self.reach.servable(v, d)
+                    if timed:
+                        table[k, di, timed] &= self.reach.hands_in(v, d)[timed]
         return table
 
     def _fitting_patterns(self) -> dict[int, list[Pattern]]:
@@ -189,9 +196,33 @@ class Instance:
 
     def load(self, unit: Unit, pattern: Pattern, day: str) -> int:
         """Parcels a unit's visit on ``day`` puts in the vehicle (deliveries + pickups)."""
+        return sum(self.visit_parcels(unit, pattern, day))
+
+    def visit_parcels(self, unit: Unit, pattern: Pattern, day: str) -> tuple[int, int]:
+        """(delivered, collected) parcels of a unit's visit on ``day`` under ``pattern``."""
         st = self.station(unit.station)
-        a = self.amounts(st, pattern).get(day, {})
-        return sum(a.get(c, 0) for c in unit.carriers)
+        deliver = self.split(st, pattern, "demand").get(day, {})
+        pickup = self.split(st, pattern, "pickup").get(day, {}) if st.pickup else {}
+        return (
+            sum(deliver.get(c, 0) for c in unit.carriers),
+            sum(pickup.get(c, 0) for c in unit.carriers),
+        )
+
+    @cached_property
+    def collects(self) -> bool:
+        """Whether any planned station sends parcels (then loads are tracked at every point)."""
+        return any(self.sends(si) for si in self.stations)
+
+    @cached_property
+    def hands_in_en_route(self) -> bool:
+        """Whether some pickups are due at a place, by a time or within a ride: only the
+        OR-Tools models plan those hand-in stops."""
+        return any(self.sends(si) and self.station(si).hands_in_en_route for si in self.stations)
+
+    def sends(self, si: int) -> bool:
+        """Whether station ``si`` sends parcels of this instance's carriers."""
+        st = self.station(si)
+        return any(st.pickup.get(c, 0) > 0 for c in self.carriers)
 
     def duration(self, minutes: float) -> float:
         """A travel or service time as the plan will show it (whole minutes on maps)."""

@@ -87,8 +87,38 @@ def merge(layouts: list[DayLayout], shared: set[Key]) -> Merged:
         pairs=[(int(g[a]), int(g[b])) for m, g in pieces for a, b in m.pairs],
         bonus={int(g[x]): b for m, g in pieces for x, b in m.bonus.items()},
         drop_penalty=first.drop_penalty,
+        handins=_handins(models, local),
+        load_change=_merged_vector(models, local, n, "load_change"),
+        kept_to_end=_merged_vector(models, local, n, "kept_to_end"),
     )
     return Merged(layouts, model, local, fleet.owner)
+
+
+def _handins(
+    models: list[DayModel], local: list[np.ndarray]
+) -> list[tuple[int, list[int], int | None]]:
+    """Each merged visit's hand-in nodes: those of every day that holds it."""
+    places: dict[int, list[int]] = {}
+    ride: dict[int, int | None] = {}
+    for m, g in zip(models, local, strict=True):
+        for visit, copies, limit in m.handins:
+            places.setdefault(int(g[visit]), []).extend(int(g[x]) for x in copies)
+            ride[int(g[visit])] = limit
+    return [(visit, copies, ride[visit]) for visit, copies in places.items()]
+
+
+def _merged_vector(
+    models: list[DayModel], local: list[np.ndarray], n: int, name: str
+) -> np.ndarray | None:
+    """A per-node load vector of the layouts on merged nodes (None when they have none)."""
+    if all(getattr(m, name) is None for m in models):
+        return None
+    out = np.zeros(n, dtype=np.int64)
+    for m, g in zip(models, local, strict=True):
+        vec = getattr(m, name)
+        if vec is not None:
+            out[g] = vec
+    return out
 
 
 def _models(layouts: list[DayLayout]) -> list[DayModel]:
@@ -206,4 +236,4 @@ def _key(lay: DayLayout, node: int, shared: set[Key]) -> tuple:
         v = lay.visits[node - lay.first_visit]
         key = (v.unit.station, v.unit.carriers)
         return ("visit", key) if key in shared else ("visit", key, lay.day)
-    return ("ferry", lay.day, node)
+    return ("ferry" if node < lay.first_handin else "handin", lay.day, node)

@@ -34,6 +34,12 @@ class DayModel:
     would never open one), after which empty crossings are removed and the search goes
     on without the reward. ``seeds`` are per-vehicle node chains (island trips) that
     the first solution keeps and extends.
+
+    ``handins`` ties a collecting visit to its hand-in nodes (alternatives; one is served,
+    later on the same vehicle) within a ride limit in ticks. With ``load_change`` the load
+    is exact at every point: a route starts with all it delivers, each node changes the
+    load by its entry, and what ``kept_to_end`` marks is still on board at the end; else
+    ``demand`` adds up what each visit puts in the vehicle.
     """
 
     time: np.ndarray
@@ -57,6 +63,9 @@ class DayModel:
     bonus: dict[int, int] = field(default_factory=dict)
     seeds: list[list[int]] = field(default_factory=list)
     drop_penalty: int = BIG // 10
+    handins: list[tuple[int, list[int], int | None]] = field(default_factory=list)
+    load_change: np.ndarray | None = None
+    kept_to_end: np.ndarray | None = None
 
 
 @dataclass
@@ -168,8 +177,11 @@ class _Solver:
         self._add_node_limits(tdim)
         self._add_optional(with_bonus)
         self._add_pairs(tdim)
-        for node in m.visits:
-            self.routing.AddDisjunction([self.manager.NodeToIndex(node)], int(m.drop_penalty))
+        drop = {
+            node: self.routing.AddDisjunction([self.manager.NodeToIndex(node)], int(m.drop_penalty))
+            for node in m.visits
+        }
+        self._add_handins(tdim, drop)
 
     def _add_time(self) -> pywrapcp.RoutingDimension:
         """The time dimension (travel and service by node, up to the horizon)."""
@@ -193,12 +205,36 @@ class _Solver:
             routing.AddVariableMaximizedByFinalizer(tdim.CumulVar(routing.Start(k)))
 
     def _add_load(self) -> None:
-        """The load dimension: each node's demand within each vehicle's capacity."""
+        """The load dimension within each vehicle's capacity: the sum of the visits'
+        demand, or the exact load at every point (see :class:`DayModel`)."""
         routing, m = self.routing, self.m
-        dem_cb = routing.RegisterUnaryTransitVector([int(x) for x in m.demand])
-        routing.AddDimensionWithVehicleCapacity(
-            dem_cb, 0, [int(c) for c in m.capacity], True, "load"
-        )
+        caps = [int(c) for c in m.capacity]
+        if m.load_change is None or m.kept_to_end is None:
+            dem_cb = routing.RegisterUnaryTransitVector([int(x) for x in m.demand])
+            routing.AddDimensionWithVehicleCapacity(dem_cb, 0, caps, True, "load")
+            return
+        change_cb = routing.RegisterUnaryTransitVector([int(x) for x in m.load_change])
+        routing.AddDimensionWithVehicleCapacity(change_cb, 0, caps, False, "load")
+        kept_cb = routing.RegisterUnaryTransitVector([int(x) for x in m.kept_to_end])
+        routing.AddDimensionWithVehicleCapacity(kept_cb, 0, caps, True, "kept")
+        load, kept = routing.GetDimensionOrDie("load"), routing.GetDimensionOrDie("kept")
+        solver = routing.solver()
+        for k in range(len(m.starts)):
+            # the end load is what stays on board, so the start load is all it delivers
+            solver.Add(load.CumulVar(routing.End(k)) == kept.CumulVar(routing.End(k)))
+
+    def _add_handins(self, tdim: pywrapcp.RoutingDimension, drop: dict[int, int]) -> None:
+        """Each collecting visit's hand-in: one of its nodes, later on the same vehicle,
+        within the ride limit."""
+        routing, solver, manager = self.routing, self.routing.solver(), self.manager
+        for visit, places, ride in self.m.handins:
+            idx = [manager.NodeToIndex(p) for p in places]
+            handed = routing.AddDisjunction(idx, 0, 1)
+            routing.AddPickupAndDeliverySets(drop[visit], handed)
+            if ride is not None:
+                start = tdim.CumulVar(manager.NodeToIndex(visit))
+                for i in idx:
+                    solver.Add(tdim.CumulVar(i) - start <= int(ride))
 
     def _add_node_limits(self, tdim: pywrapcp.RoutingDimension) -> None:
         """Each node's time window, allowed times (boarding) and allowed vehicles."""

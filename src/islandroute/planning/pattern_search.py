@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from islandroute.planning.construct import fits, route_cost
-from islandroute.planning.day import DayLayout, Visit, build_day, events_to_nodes, working
+from islandroute.planning.day import (
+    DayLayout,
+    Visit,
+    build_day,
+    events_to_nodes,
+    visit_on,
+    working,
+)
 from islandroute.planning.day_solver import DayResult
 from islandroute.planning.instance import Instance, Pattern
 from islandroute.planning.options import DEFAULT_TUNING
@@ -165,7 +172,7 @@ def _universe(week: Week, movable: list[int], overload: float) -> dict[str, _Day
     out: dict[str, _Day] = {}
     for d in inst.days:
         visits = [
-            Visit(u, inst.load(u, week.assignment[si], d))
+            visit_on(inst, u, week.assignment[si], d)
             for si in inst.stations
             if d in week.assignment[si]
             for u in inst.units[si]

@@ -1,11 +1,12 @@
 """``plan_week``: a whole week's plan, joint or separate, within a time limit.
 
 Every argument is checked before any work (:class:`~islandroute.planning.options.
-PlanOptions`), and so is what the planner does not plan yet (:mod:`~islandroute.
-planning.scope`). One deadline then rules every stage: the time limit less what timing
-the routes and KPIs will take. The first routes of each day are always made (greedily
-if OR-Tools finds none in time); other starts, the visit-day search and the final
-searches run only while time is left, and stop early once they make no progress.
+PlanOptions`), and so is whether every station can be served and its pickups handed in
+(:func:`~islandroute.network.reach.diagnose`). One deadline then rules every stage: the
+time limit less what timing the routes and KPIs will take. The first routes of each
+day are always made (greedily if OR-Tools finds none in time); other starts, the
+visit-day search and the final searches run only while time is left, and stop early
+once they make no progress.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from islandroute.planning.options import PLAN_DEFAULTS, DaysMethod, Mode, PlanOp
 from islandroute.planning.parallel import solve_parallel
 from islandroute.planning.pattern_search import searchable
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns, sweep_patterns
-from islandroute.planning.scope import refuse_unplanned
 from islandroute.planning.week import Week
 from islandroute.planning.week_search import road_week, search_week
 
@@ -77,12 +77,13 @@ def plan_week(
     (``"time_limit"``), the searches stopped improving (``"no_progress"``), or every
     day was too small to search any further (``"settled"``).
 
-    Raises :class:`~islandroute.errors.NetworkError` for station fields not planned yet
-    (``pickup_to``, ``pickup_by``, ``cold``) and
-    :class:`~islandroute.errors.InfeasibleError` naming stations and rules when the
-    request cannot be met; never drops a station silently. With ``allow_unserved`` it
-    returns the best plan it can instead, every (station, carrier) it cannot serve
-    listed in ``plan.unserved`` and given no deliveries at all.
+    Pickups ride to their ``pickup_to`` by ``pickup_by`` (a hand-in stop on the way), cold
+    ones on refrigerated vehicles within ``max_ride``, and the load fits the vehicle at
+    every point. Raises :class:`~islandroute.errors.InfeasibleError` naming stations and
+    rules when the request cannot be met (checked before any solving where it can be);
+    never drops a station silently. With ``allow_unserved`` it returns the best plan it
+    can instead, every (station, carrier) it cannot serve listed in ``plan.unserved``
+    and given no deliveries at all.
     """
     t0 = time.perf_counter()
     given = {
@@ -98,7 +99,6 @@ def plan_week(
     }
     opts = _resolve_options(options, given)
     opts.check_for(net.carrier_ids, net.days)
-    refuse_unplanned(net)
     return _plan(net, opts, progress or (lambda _msg: None), reach, t0)
 
 
@@ -223,8 +223,8 @@ def _greedy_floor(inst: Instance, opts: PlanOptions, share: float) -> GreedyWeek
     tune = opts.tuning
     if opts.days == "balanced" or share < tune.greedy_least_s:
         return None  # balanced days were asked for; or no time to spare
-    if inst.weekly_visits() > tune.greedy_max_visits:
-        return None
+    if inst.weekly_visits() > tune.greedy_max_visits or inst.hands_in_en_route:
+        return None  # too big; or hand-ins on the way, which only the OR-Tools models plan
     floor = GreedyWeek(inst, fixed_patterns(inst, opts.fixed))
     floor.run()
     return floor if floor.serves_all() else None

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from islandroute.model.network import Ferry
-from islandroute.planning.day import DayLayout, Visit
+from islandroute.planning.day import DayLayout, Event, Visit
 from islandroute.planning.ortools_adapter import BIG, DayModel
 
 INFEASIBLE = float(BIG)  # cost of an arc no vehicle can drive
@@ -106,7 +105,7 @@ class RoadDay:
                 self.allowed[x] = set(ks)
         self.restricted = any(a is not None for a in self.allowed)
         self.free = list(self.vehicles)  # vehicles whose routes the search may change
-        self.kept: dict[int, list[Visit | Ferry]] = {}  # the others' routes, as they were
+        self.kept: dict[int, list[Event]] = {}  # the others' routes, as they were
         self.kept_nodes: set[int] = set()  # the visits on those routes
         self.load: list[int] = [0] * (self.first + n_visits)
         self.routes: list[list[int]] = [[] for _ in self.vehicles]
@@ -174,9 +173,7 @@ class RoadDay:
         self.version += 1
         self.changed_at[k] = self.version
 
-    def keep(
-        self, k: int, seq: list[int], events: list[Visit | Ferry], cost: float, load: int
-    ) -> None:
+    def keep(self, k: int, seq: list[int], events: list[Event], cost: float, load: int) -> None:
         """Freeze vehicle ``k`` on ``seq`` (``events``: a route with crossings, whose
         times hang on departures only OR-Tools tracks), costing ``cost``."""
         self.set_route(k, [])
@@ -288,7 +285,7 @@ class RoadDay:
         )
         return kinds, veh_a, np.array(pos, dtype=np.int64), loads, excess, opening
 
-    def visits_of(self, k: int) -> list[Visit | Ferry]:
+    def visits_of(self, k: int) -> list[Event]:
         """The events of vehicle ``k``'s route, visits with their current loads."""
         if k in self.kept:
             return self.kept[k]

@@ -1,18 +1,22 @@
-"""Turn a vehicle's ordered visits and crossings into a timed route of stops and legs.
+"""Turn a vehicle's ordered visits, crossings and hand-ins into a timed route.
 
 Times are the earliest the vehicle can make (waiting for opening hours and departures),
 then the start is pushed as late as the first wait allows, so driver hours are not
-spent idle at the depot's door.
+spent idle at the depot's door. A cold pickup whose ride to its hand-in would be too long
+is collected later (the vehicle waits there) by the least that makes the ride fit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from islandroute.model.network import Ferry, Vehicle
+from islandroute.model.network import MINUTES_PER_DAY, Ferry, Vehicle
 from islandroute.model.plan import Leg, Route, Stop
-from islandroute.planning.day import Visit
+from islandroute.planning.day import HANDIN_MINUTES, Event, HandIn, Visit
 from islandroute.planning.instance import Instance, Pattern
+
+EPS = 1e-6
 
 
 class ScheduleError(RuntimeError):
@@ -26,13 +30,15 @@ class _Sim:
     first_wait: float
     slack: float
     end: float
+    over_rides: list[int]  # events of cold pickups whose ride is too long
+    late: bool  # a hand-in after its deadline
 
 
 def build_route(
     inst: Instance,
     vehicle: Vehicle,
     day: str,
-    events: list[Visit | Ferry],
+    events: Sequence[Event],
     assignment: dict[int, Pattern],
 ) -> Route:
     """The timed :class:`Route` of ``vehicle`` on ``day`` through ``events``."""
@@ -40,12 +46,7 @@ def build_route(
     if acc is None:
         raise ScheduleError(f"vehicle {vehicle.id!r} does not work on {day}")
     start = inst.duration(acc.ready) if inst.integral else acc.ready
-    sim = _simulate(inst, vehicle, day, events, assignment, start)
-    delay = min(sim.first_wait, sim.slack)
-    if delay > 0:
-        sim = _simulate(inst, vehicle, day, events, assignment, start + delay)
-    if sim.end > vehicle.shift[1] + 1e-6:
-        raise ScheduleError(f"vehicle {vehicle.id!r} on {day} would end at {sim.end}")
+    sim = _timed(_Trip(inst, vehicle, day, events, assignment), start)
     km = sum(leg.km for leg in sim.legs)
     minutes = sim.end - sim.stops[0].depart
     fares = sum(inst.net.ferry_by_id[g.ferry].fare_vehicle for g in sim.legs if g.ferry)
@@ -78,31 +79,90 @@ def build_route(
     )
 
 
-def _simulate(
-    inst: Instance,
-    vehicle: Vehicle,
-    day: str,
-    events: list[Visit | Ferry],
-    assignment: dict[int, Pattern],
-    start: float,
-) -> _Sim:
-    """Run ``vehicle`` from its depot at ``start`` through ``events`` as early as it can,
-    and home; notes the first wait and the slack before it for a later start."""
-    di = inst.days.index(day)
+@dataclass(frozen=True)
+class _Trip:
+    """What is simulated: a vehicle's events on a day under the week's patterns."""
+
+    inst: Instance
+    vehicle: Vehicle
+    day: str
+    events: Sequence[Event]
+    assignment: dict[int, Pattern]
+
+
+def _timed(trip: _Trip, start: float) -> _Sim:
+    """The route's times: earliest, the start pushed later by the first wait, cold
+    pickups held until their rides fit; a :class:`ScheduleError` when no timing fits."""
+    sim = _simulate(trip, start, {})
+    delay = min(sim.first_wait, sim.slack)
+    if delay > 0:
+        start += delay
+        sim = _simulate(trip, start, {})
+    holds: dict[int, float] = {}
+    while sim.over_rides:
+        i = sim.over_rides[0]
+        holds[i] = holds.get(i, 0.0) + _least_hold(trip, start, holds, i)
+        sim = _simulate(trip, start, holds)
+        if i in sim.over_rides:
+            raise ScheduleError(f"vehicle {trip.vehicle.id!r} on {trip.day}: a cold ride too long")
+    if sim.end > trip.vehicle.shift[1] + EPS or sim.late:
+        raise ScheduleError(f"vehicle {trip.vehicle.id!r} on {trip.day} would end at {sim.end}")
+    return sim
+
+
+def _least_hold(trip: _Trip, start: float, holds: dict[int, float], i: int) -> float:
+    """The fewest whole minutes more to wait at event ``i`` (a cold pickup) for its ride
+    to fit, or for the route to stop fitting (the ride shrinks as the wait grows)."""
+
+    def enough(h: int) -> bool:
+        try:
+            sim = _simulate(trip, start, {**holds, i: holds.get(i, 0.0) + h})
+        except ScheduleError:
+            return True
+        return i not in sim.over_rides or sim.late or sim.end > trip.vehicle.shift[1] + EPS
+
+    lo, hi = 0, MINUTES_PER_DAY
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if enough(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return float(lo)
+
+
+def _simulate(trip: _Trip, start: float, holds: dict[int, float]) -> _Sim:
+    """Run the vehicle from its depot at ``start`` through its events as early as it can
+    (waiting ``holds[i]`` minutes more at event ``i``), and home; notes the first wait and
+    the slack before it for a later start."""
+    inst, vehicle = trip.inst, trip.vehicle
+    di = inst.days.index(trip.day)
     run = _Run(
-        inst, day, di, start, vehicle.depot, [Stop(node=vehicle.depot, arrive=start, depart=start)]
+        inst,
+        trip.day,
+        di,
+        start,
+        vehicle.depot,
+        [Stop(node=vehicle.depot, arrive=start, depart=start)],
     )
-    for ev in events:
+    for i, ev in enumerate(trip.events):
         if isinstance(ev, Visit):
-            run.visit(ev, assignment)
+            run.visit(ev, trip.assignment, i, holds.get(i, 0.0))
+        elif isinstance(ev, HandIn):
+            run.hand_in(ev, trip.assignment)
         else:
             run.cross(ev)
     run.drive(vehicle.depot)
-    handin: dict[str, int] = {}  # pickups go back to the depot (hand-in points: not yet)
+    left: dict[str, int] = {}
     for stop in run.stops:
-        handin = _add(handin, stop.pickup)
-    run.stops.append(Stop(node=vehicle.depot, arrive=run.now, depart=run.now, handin=handin))
-    return _Sim(run.stops, run.legs, run.first_wait or 0.0, run.slack, run.now)
+        left = _add(left, stop.pickup)
+    for stop in run.stops:
+        left = _add(left, {c: -q for c, q in stop.handin.items()})
+    left = {c: q for c, q in left.items() if q}
+    run.stops.append(Stop(node=vehicle.depot, arrive=run.now, depart=run.now, handin=left))
+    return _Sim(
+        run.stops, run.legs, run.first_wait or 0.0, run.slack, run.now, run.over_rides, run.late
+    )
 
 
 @dataclass
@@ -119,6 +179,9 @@ class _Run:
     legs: list[Leg] = field(default_factory=list)
     first_wait: float | None = None
     slack: float = float("inf")
+    collected: dict[Visit, tuple[int, float]] = field(default_factory=dict)  # event, depart
+    over_rides: list[int] = field(default_factory=list)
+    late: bool = False
 
     def drive(self, to: str) -> None:
         """Drive by road to ``to`` (nothing when already there), adding the leg."""
@@ -141,9 +204,9 @@ class _Run:
         self.now += mins
         self.here = to
 
-    def visit(self, ev: Visit, assignment: dict[int, Pattern]) -> None:
-        """Drive to the visit's station, wait for it to open and serve it; a visit right
-        after one to the same station (a split visit) joins that stop."""
+    def visit(self, ev: Visit, assignment: dict[int, Pattern], i: int, hold: float) -> None:
+        """Drive to the visit's station, wait for it to open (and ``hold`` more) and serve
+        it; a visit right after one to the same station (a split visit) joins that stop."""
         st = self.inst.station(ev.unit.station)
         self.drive(ev.unit.node)
         if self.now > st.open[1] + 1e-6:
@@ -154,17 +217,40 @@ class _Run:
         if wait > 0 and self.first_wait is None:
             self.first_wait = wait
         deliver, pickup = _unit_parcels(self.inst, ev, assignment[ev.unit.station], self.day)
-        begin = self.now + wait
+        begin = self.now + wait + hold
         if self.stops[-1].node == st.node and len(self.stops) > 1:  # a split visit: one stop
             prev = self.stops.pop()
             deliver = _add(prev.deliver, deliver)
             pickup = _add(prev.pickup, pickup)
             self.stops.append(prev.model_copy(update={"deliver": deliver, "pickup": pickup}))
+            self.collected[ev] = (i, prev.depart)
             return
         depart = begin + self.inst.duration(st.service_minutes)
         self.stops.append(
             Stop(node=st.node, arrive=self.now, depart=depart, deliver=deliver, pickup=pickup)
         )
+        self.collected[ev] = (i, depart)
+        self.now = depart
+
+    def hand_in(self, ev: HandIn, assignment: dict[int, Pattern]) -> None:
+        """Drive to the hand-in place and hand in what the visit collected (one stop with
+        a hand-in right before at the same place); notes a late or too long cold ride."""
+        st = self.inst.station(ev.visit.unit.station)
+        self.drive(ev.node)
+        if self.first_wait is None and st.pickup_by is not None:
+            self.slack = min(self.slack, st.pickup_by - self.now)
+        if st.pickup_by is not None and self.now > st.pickup_by + EPS:
+            self.late = True
+        i, collected = self.collected[ev.visit]
+        if st.cold and self.now - collected > st.max_ride + EPS:
+            self.over_rides.append(i)
+        _, pickup = _unit_parcels(self.inst, ev.visit, assignment[ev.visit.unit.station], self.day)
+        prev = self.stops[-1]
+        if prev.node == ev.node and len(self.stops) > 1 and not prev.deliver and not prev.pickup:
+            self.stops[-1] = prev.model_copy(update={"handin": _add(prev.handin, pickup)})
+            return
+        depart = self.now + HANDIN_MINUTES
+        self.stops.append(Stop(node=ev.node, arrive=self.now, depart=depart, handin=pickup))
         self.now = depart
 
     def cross(self, ev: Ferry) -> None:

@@ -10,11 +10,14 @@ from islandroute.model.network import Ferry
 from islandroute.model.plan import Route
 from islandroute.planning.clock import NEVER, Deadline
 from islandroute.planning.day import (
+    Event,
+    HandIn,
     Visit,
     build_day,
     day_visits,
     events_to_nodes,
     route_events,
+    visit_on,
     working,
 )
 from islandroute.planning.day_solver import DayResult, DaySolver, Events
@@ -127,7 +130,7 @@ class Week:
         for day in inst.days:
             visits = day_visits(inst, day, self.assignment)
             visits += [
-                Visit(u, inst.load(u, (day,), day))
+                visit_on(inst, u, (day,), day)
                 for si in flex
                 if (day,) in inst.patterns[si] and self.assignment[si] != (day,)
                 for u in inst.units[si]
@@ -236,7 +239,7 @@ class Week:
         for day, res in self.days.items():
             events: Events = []
             for vehicle, seq in res.events:
-                kept = [ev for ev in seq if not (isinstance(ev, Visit) and ev.unit in units)]
+                kept = [ev for ev in seq if _unit_of(ev) not in units]
                 kept = _without_empty_crossings(kept)
                 if any(isinstance(ev, Visit) for ev in kept):
                     events.append((vehicle, kept))
@@ -244,10 +247,17 @@ class Week:
             self.days[day] = DayResult(events, res.objective, rest, res.seconds)
 
 
-def _without_empty_crossings(seq: list[Visit | Ferry]) -> list[Visit | Ferry]:
+def _unit_of(ev: Event) -> Unit | None:
+    """The unit a visit serves or a hand-in hands in for (None for a crossing)."""
+    if isinstance(ev, Visit):
+        return ev.unit
+    return ev.visit.unit if isinstance(ev, HandIn) else None
+
+
+def _without_empty_crossings(seq: list[Event]) -> list[Event]:
     """Drop a crossing and the one straight back to the same pier with nothing between
     (the vehicle then simply waits at the pier: never later than before)."""
-    out: list[Visit | Ferry] = []
+    out: list[Event] = []
     for ev in seq:
         last = out[-1] if out else None
         if isinstance(ev, Ferry) and isinstance(last, Ferry) and last.from_ == ev.to:

@@ -28,10 +28,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from islandroute.model.network import Ferry
 from islandroute.planning.clock import Deadline
 from islandroute.planning.construct import route_cost
-from islandroute.planning.day import COST_SCALE, DayLayout, build_day, events_to_nodes, working
+from islandroute.planning.day import (
+    COST_SCALE,
+    DayLayout,
+    Event,
+    build_day,
+    events_to_nodes,
+    working,
+)
 from islandroute.planning.day import Visit as DayVisit
 from islandroute.planning.day_solver import DayResult
 from islandroute.planning.instance import Instance, Pattern
@@ -81,7 +87,11 @@ def road_week(inst: Instance, tuning: Tuning) -> bool:
     ``road_search_visits`` visits (``road_search_ferry_visits`` when vehicles may ride
     a ferry: routes with crossings are kept as OR-Tools made them, and on big ferry
     weeks OR-Tools' own pattern search does better -- Zhoushan, 281 possible visits a
-    day, ends 1.5 % dearer at 30 s with the week search)."""
+    day, ends 1.5 % dearer at 30 s with the week search). Weeks whose pickups hand in
+    on the way (a place, a deadline, a cold ride) keep the OR-Tools models, which plan
+    those stops."""
+    if inst.hands_in_en_route:
+        return False
     per_day = _universe_sizes(inst)
     limit = tuning.road_search_visits if _by_road(inst) else tuning.road_search_ferry_visits
     return bool(per_day) and max(per_day.values()) <= limit
@@ -165,7 +175,7 @@ def _road_days(week: Week, tune: Tuning) -> dict[str, RoadDay]:
     return out
 
 
-def lay_events(lay: DayLayout, seq: list[int], load: list[int]) -> list[DayVisit | Ferry]:
+def lay_events(lay: DayLayout, seq: list[int], load: list[int]) -> list[Event]:
     """A kept route's events: its visits (with their loads) and crossings."""
     return [
         DayVisit(lay.visits[x - lay.first_visit].unit, load[x])

@@ -1,0 +1,233 @@
+"""Pickups handed in on the way (spec 1.1): at a centre by a deadline, cold ones on
+refrigerated vehicles within their ride, the load within capacity at every point."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from islandroute import plan_week
+from islandroute.errors import InfeasibleError
+from islandroute.model.network import Network
+from islandroute.model.plan import Plan, Route
+from islandroute.validate import validate
+
+WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WORKDAYS = WEEK[:6]
+DEADLINE = 720  # the park's parcels are due at the centre by noon
+
+
+def _road(a: str, b: str, km: float, minutes: float) -> dict[str, Any]:
+    return {"a": a, "b": b, "km": km, "minutes": minutes, "bridge": False}
+
+
+def two_islands_with_park(
+    *, park_pickup: int = 120, fish_pickup: int = 60, max_ride: int = 60, capacity: int = 200
+) -> dict[str, Any]:
+    """Island ``a``: a depot, a centre, a cold fish market and four villages open only in
+    the afternoon; island ``b`` (a boat out at 08:00, back at 10:00): a park whose
+    parcels are due at the centre by noon. A route that collects at the park must hand
+    in at the centre mid-day, before its afternoon deliveries."""
+    nodes = [
+        {"id": "d", "kind": "depot", "island": "a", "lon": 122.0, "lat": 30.0},
+        {"id": "c", "kind": "centre", "island": "a", "lon": 122.05, "lat": 30.0},
+        {"id": "p1", "kind": "port", "island": "a", "lon": 122.0, "lat": 30.05},
+        {"id": "p2", "kind": "port", "island": "b", "lon": 122.0, "lat": 30.1},
+        {"id": "park", "kind": "park", "island": "b", "lon": 122.01, "lat": 30.11},
+        {"id": "fish", "kind": "park", "island": "a", "lon": 121.97, "lat": 30.0},
+    ] + [
+        {"id": f"s{i}", "kind": "station", "island": "a", "lon": 122.0 + 0.01 * i, "lat": 29.98}
+        for i in range(4)
+    ]
+    roads = [
+        _road("d", "p1", 5, 10),
+        _road("d", "c", 6, 12),
+        _road("d", "fish", 4, 8),
+        _road("p2", "park", 2, 5),
+    ] + [_road("d", f"s{i}", 3 + i, 6 + 2 * i) for i in range(4)]
+    ferries = [
+        {"id": "out", "from": "p1", "to": "p2", "minutes": 30, "vehicles": True,
+         "departures": {d: [480] for d in WORKDAYS}},
+        {"id": "back", "from": "p2", "to": "p1", "minutes": 30, "vehicles": True,
+         "departures": {d: [600] for d in WORKDAYS}},
+    ]  # fmt: skip
+    villages = [
+        {"node": f"s{i}", "min_visits": 3, "open": [780, 1080],
+         "demand": {"ems": 30, "zto": 20}, "pickup": {"ems": 3}}
+        for i in range(4)
+    ]  # fmt: skip
+    parks = [
+        {"node": "park", "min_visits": 6, "open": [480, 1080], "demand": {},
+         "pickup": {"ems": park_pickup, "zto": park_pickup // 2},
+         "pickup_to": "c", "pickup_by": DEADLINE},
+        {"node": "fish", "min_visits": 6, "open": [360, 900], "demand": {},
+         "pickup": {"ems": fish_pickup}, "pickup_to": "c", "pickup_by": 1000,
+         "cold": True, "max_ride": max_ride},
+    ]  # fmt: skip
+    vehicles = [
+        {"id": "e1", "carrier": "ems", "depot": "d", "capacity": capacity, "shift": [420, 1140]},
+        {"id": "e2", "carrier": "ems", "depot": "d", "capacity": capacity, "shift": [420, 1140],
+         "refrigerated": True},
+        {"id": "z1", "carrier": "zto", "depot": "d", "capacity": capacity, "shift": [420, 1140]},
+    ]  # fmt: skip
+    return {
+        "format": "islandroute.network/1.1",
+        "name": "park-and-fish",
+        "days": WEEK,
+        "nodes": nodes,
+        "roads": roads,
+        "ferries": ferries,
+        "carriers": [{"id": "ems", "name": "EMS"}, {"id": "zto", "name": "ZTO"}],
+        "stations": villages + parks,
+        "vehicles": vehicles,
+    }
+
+
+def loads(route: Route) -> list[int]:
+    """The load leaving the depot and after every stop: all deliveries on board at the
+    start, pickups on when collected, off when handed in."""
+    now = sum(sum(s.deliver.values()) for s in route.stops)
+    out = [now]
+    for s in route.stops:
+        now += sum(s.pickup.values()) - sum(s.deliver.values()) - sum(s.handin.values())
+        out.append(now)
+    return out
+
+
+def check_hand_ins(net: Network, plan: Plan) -> None:
+    """Every rule of the hand-in contract, checked from the plan's stops alone: the load
+    within capacity everywhere and back to nothing, each station's pickups handed in at
+    its place by its deadline, cold ones on refrigerated vehicles within their ride."""
+    vehicles = {v.id: v for v in net.vehicles}
+    stations = {s.node: s for s in net.stations}
+    for r in plan.routes:
+        v = vehicles[r.vehicle]
+        assert max(loads(r)) <= v.capacity, (r.day, r.vehicle, loads(r))
+        assert loads(r)[-1] == 0
+        for i, s in enumerate(r.stops):
+            if not s.pickup:
+                continue
+            st_ = stations[s.node]
+            place = st_.pickup_to or v.depot
+            later = [t for t in r.stops[i + 1 :] if t.node == place and t.handin]
+            assert later, f"{s.node} on {r.day}: nothing handed in at {place}"
+            hand = later[0]
+            if st_.pickup_by is not None:
+                assert hand.arrive <= st_.pickup_by
+            if st_.cold:
+                assert v.refrigerated
+                assert hand.arrive - s.depart <= st_.max_ride
+
+
+@pytest.fixture(scope="module")
+def park_net() -> Network:
+    return Network.from_dict(two_islands_with_park())
+
+
+@pytest.fixture(scope="module", params=["joint", "separate"])
+def park_plan(request: pytest.FixtureRequest, park_net: Network) -> Plan:
+    return plan_week(park_net, mode=request.param, time_limit=4, seed=3)
+
+
+def test_a_deadline_forces_a_mid_day_hand_in_at_the_centre(
+    park_net: Network, park_plan: Plan
+) -> None:
+    assert validate(park_net, park_plan) == []
+    check_hand_ins(park_net, park_plan)
+    mid_day = 0
+    for r in park_plan.routes:
+        nodes = [s.node for s in r.stops]
+        if "park" not in nodes:
+            continue
+        centre = nodes.index("c")
+        assert r.stops[centre].arrive <= DEADLINE
+        assert nodes.index("park") < centre < len(nodes) - 1
+        mid_day += any(s.deliver for s in r.stops[centre + 1 :])
+    assert mid_day > 0  # some route goes on delivering after handing in at noon
+
+
+def test_cold_parcels_ride_refrigerated_within_their_ride(
+    park_net: Network, park_plan: Plan
+) -> None:
+    fish = [r for r in park_plan.routes if any(s.node == "fish" for s in r.stops)]
+    assert len({r.day for r in fish}) == 6  # every working day
+    assert {r.vehicle for r in fish} == {"e2"}  # the only refrigerated van
+    collected = sum(s.pickup.get("ems", 0) for r in fish for s in r.stops if s.node == "fish")
+    assert collected == 60
+
+
+def test_village_pickups_go_home_to_the_depot(park_net: Network, park_plan: Plan) -> None:
+    for r in park_plan.routes:
+        village = sum(s.pickup.get("ems", 0) for s in r.stops if s.node.startswith("s"))
+        assert r.stops[-1].handin.get("ems", 0) == village
+
+
+def test_a_deadline_no_vehicle_can_make_is_named_before_solving() -> None:
+    doc = two_islands_with_park()
+    doc["stations"][4]["pickup_by"] = 640  # the boat back lands at 10:30, the centre 22 min on
+    with pytest.raises(InfeasibleError) as info:
+        plan_week(Network.from_dict(doc), time_limit=2)
+    text = str(info.value)
+    assert "station 'park': pickup_by:" in text
+    assert "cannot reach 'c' by 10:40" in text
+    assert "(earliest 10:52 via ferry 'back' at 10:00; too late)" in text
+
+
+def test_cold_parcels_without_a_refrigerated_vehicle_are_named() -> None:
+    doc = two_islands_with_park()
+    doc["vehicles"][1]["refrigerated"] = False
+    with pytest.raises(InfeasibleError) as info:
+        plan_week(Network.from_dict(doc), mode="separate", time_limit=2)
+    text = str(info.value)
+    assert "station 'fish': cold: its cold parcels ride only refrigerated vehicles" in text
+    assert "ems's own vehicles has none" in text
+
+
+def test_a_ride_too_short_for_the_road_is_named() -> None:
+    doc = two_islands_with_park(max_ride=10)  # fish -> depot -> centre is 20 minutes
+    with pytest.raises(InfeasibleError) as info:
+        plan_week(Network.from_dict(doc), time_limit=2)
+    assert (
+        "station 'fish': max_ride: its cold parcels cannot reach 'c' by 16:40 within 10 min"
+        in str(info.value)
+    )
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    park=st.integers(0, 240),
+    fish=st.integers(0, 120),
+    ride=st.integers(20, 300),
+    capacity=st.integers(80, 400),
+    mode=st.sampled_from(["joint", "separate"]),
+    seed=st.integers(0, 5),
+)
+def test_every_plan_keeps_the_hand_in_rules(
+    park: int, fish: int, ride: int, capacity: int, mode: str, seed: int
+) -> None:
+    doc = two_islands_with_park(
+        park_pickup=park, fish_pickup=fish, max_ride=ride, capacity=capacity
+    )
+    net = Network.from_dict(copy.deepcopy(doc))
+    try:
+        plan = plan_week(net, mode=mode, time_limit=2, seed=seed)
+    except InfeasibleError as err:  # too big for the vans: a named station and rule
+        assert all(p.obj.startswith("station ") for p in err.problems)
+        return
+    assert validate(net, plan) == []
+    check_hand_ins(net, plan)
+    sent = {(s.node, c): q for s in net.stations for c, q in s.pickup.items() if q}
+    got: dict[tuple[str, str], int] = {}
+    for r in plan.routes:
+        for s in r.stops:
+            for c, q in s.pickup.items():
+                got[(s.node, c)] = got.get((s.node, c), 0) + q
+    assert got == sent
