@@ -413,6 +413,49 @@ def t_unserved(net: Doc, plan: Doc) -> None:
     plan["unserved"] = [{"station": s["node"], "carrier": c, "parcels": 1, "rule": "reach"}]
 
 
+def _collect_one(net: Doc, plan: Doc, hand_in: bool = True) -> tuple[Doc, Doc, Doc]:
+    """The first station stop also collects one parcel of a carrier it receives (the
+    station sends it), handed in at the route's end (its depot) unless told not to;
+    the route, the stop and the station."""
+    r, _, s = _first_station_stop(net, plan)
+    c = next(c for c, n in s["deliver"].items() if n)
+    station = _stations(net)[s["node"]]
+    station["pickup"] = {c: 1}
+    s["pickup"] = {c: 1}
+    if hand_in:
+        r["stops"][-1]["handin"] = {c: 1}
+    return r, s, station
+
+
+def t_handin_place(net: Doc, plan: Doc) -> None:
+    """The depot takes in a parcel nothing collected."""
+    r = plan["routes"][0]
+    r["stops"][-1]["handin"] = {r["carriers"][0]: 1}
+
+
+def t_handin_missing(net: Doc, plan: Doc) -> None:
+    _collect_one(net, plan, hand_in=False)
+
+
+def t_handin_deadline(net: Doc, plan: Doc) -> None:
+    r, _, station = _collect_one(net, plan)
+    station["pickup_by"] = r["stops"][-1]["arrive"] - 1
+
+
+def t_cold_vehicle(net: Doc, plan: Doc) -> None:
+    r, _, station = _collect_one(net, plan)
+    station["cold"], station["max_ride"] = True, 2 * 1440
+    _vehicle(net, r["vehicle"])["refrigerated"] = False
+
+
+def t_cold_ride(net: Doc, plan: Doc) -> None:
+    r, s, station = _collect_one(net, plan)
+    ride = r["stops"][-1]["arrive"] - s["depart"]
+    assert ride > 1
+    station["cold"], station["max_ride"] = True, 1
+    _vehicle(net, r["vehicle"])["refrigerated"] = True
+
+
 # (tamper, plan mode, the rules it must fire: exactly these)
 TAMPERS: list[tuple[Tamper, str, set[str]]] = [
     (t_format, "joint", {"format"}),
@@ -448,6 +491,11 @@ TAMPERS: list[tuple[Tamper, str, set[str]]] = [
     (t_deliver_carrier, "separate", {"deliver-carrier"}),
     (t_delivered_total, "joint", {"delivered-total"}),
     (t_pickup_total, "joint", {"pickup-total"}),
+    (t_handin_place, "joint", {"handin-place"}),
+    (t_handin_missing, "joint", {"handin-missing"}),
+    (t_handin_deadline, "joint", {"handin-deadline"}),
+    (t_cold_vehicle, "joint", {"cold-vehicle"}),
+    (t_cold_ride, "joint", {"cold-ride"}),
     (t_visits, "joint", {"visits"}),
     (t_exact_visits, "joint", {"exact-visits"}),
     (t_pattern, "joint", {"pattern"}),

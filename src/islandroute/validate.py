@@ -14,9 +14,10 @@ Rule names (``Violation.rule``): ``format``, ``network-name``, ``mode``, ``day``
 ``ferry-unknown``, ``ferry-ends``, ``ferry-departure``, ``ferry-duration``,
 ``ferry-vehicles``, ``ferry-km``, ``shift``, ``open-window``, ``service-time``,
 ``service-day``, ``capacity``, ``deliver-count``, ``deliver-station``, ``deliver-carrier``,
-``delivered-total``, ``pickup-total``, ``unserved``, ``visits``, ``exact-visits``,
-``pattern``, ``max-consecutive``, ``separate-carrier``, ``route-km``, ``totals-km``,
-``totals-cost``, ``totals-vehicles``, ``totals-ferry-crossings``.
+``delivered-total``, ``pickup-total``, ``handin-place``, ``handin-missing``,
+``handin-deadline``, ``cold-vehicle``, ``cold-ride``, ``unserved``, ``visits``,
+``exact-visits``, ``pattern``, ``max-consecutive``, ``separate-carrier``, ``route-km``,
+``totals-km``, ``totals-cost``, ``totals-vehicles``, ``totals-ferry-crossings``.
 
 Rules beyond the spec's plan section, read from the network document:
 
@@ -36,6 +37,25 @@ Rules beyond the spec's plan section, read from the network document:
 - A plan may declare ``unserved`` parcels per station and carrier; those pairs must
   receive exactly their demand minus the declared parcels, and a pair declared entirely
   unserved (all its demand) owes no visits and sends nothing.
+
+Hand-ins (spec 1.1, as islandroute reads it):
+
+- A station's parcels collected on a route go to their destination: the station's
+  ``pickup_to``, else the collecting vehicle's depot. A stop's ``handin`` hands in, at its
+  node, parcels of that carrier collected on the same route (at that stop or earlier)
+  bound for that node (``handin-place`` otherwise); nothing collected stays on board at
+  the route's end (``handin-missing``): its last stop hands in what is bound for the depot.
+- Several waiting batches of one carrier and destination take a hand-in earliest-due
+  first (due: the station's ``pickup_by``, and for a cold station the pickup stop's
+  ``depart`` plus ``max_ride``, default 240). A batch handed in at a stop arriving after
+  ``pickup_by`` breaks ``handin-deadline``; a cold batch riding (hand-in ``arrive`` less
+  pickup ``depart``) longer than ``max_ride`` breaks ``cold-ride``.
+- A cold station's parcels ride only vehicles with ``refrigerated: true`` (``cold-vehicle``).
+- Load at every point (``capacity``): a route starts with every parcel it delivers on
+  board; after each stop the load is the previous less ``deliver``, plus ``pickup``, less
+  ``handin``; the start load and every later one fit the vehicle's capacity.
+- A hand-in stop at a node that is no station (a centre, the depot mid-route) hands over
+  nothing else, is no visit and needs no service time.
 """
 
 from __future__ import annotations
@@ -64,6 +84,10 @@ WEEK_SERVICE_DAYS = WEEK[:6]  # a Mon..Sun horizon serves stations Mon..Sat by d
 MINUTES_PER_DAY = 1440
 SERVICE_MINUTES_DEFAULT = 5.0  # spec 1.1: minutes spent at each stop
 MAX_CONSECUTIVE_DEFAULT = 2  # network rules: longest run of consecutive visit days
+MAX_RIDE_DEFAULT = 240  # spec 1.1: minutes a cold parcel may ride, pickup to hand-in
+NODE_KINDS = ("hub", "depot", "port", "station", "junction", "park", "centre")
+NODE_ROLES = ("processing_centre", "cross_border_centre", "county_complex")
+ROLE_KINDS = ("hub", "centre")  # the node kinds that may carry a role
 MAX_NUMBER = 1e12  # a larger number in a document is a fault (and would overflow sums)
 BIG_INT_BITS = 64  # integers longer than this are shown by their size, not their digits
 REL_TOL = 1e-6
@@ -202,6 +226,28 @@ def _minute(x: Any) -> float | None:
     return int(m.group(1)) * 60.0 + int(m.group(2)) if m else None
 
 
+def _is_minute(x: Any) -> bool:
+    """A minute of the day >= 0 (a number or ``"HH:MM"``): a deadline such as ``pickup_by``."""
+    m = _minute(x)
+    return m is not None and m >= 0
+
+
+def _is_kind(x: Any) -> bool:
+    return isinstance(x, str) and x in NODE_KINDS
+
+
+def _is_role(x: Any) -> bool:
+    return isinstance(x, str) and x in NODE_ROLES
+
+
+def _clock(m: float) -> str:
+    """A minute as ``HH:MM`` (hours run past 24 after midnight), the way messages show times."""
+    if not float(m).is_integer():
+        return f"minute {_fmt(m)}"
+    h, mm = divmod(int(m), 60)
+    return f"{h:02d}:{mm:02d}"
+
+
 def _window(x: Any) -> tuple[float, float] | None:
     """A ``[start, end]`` pair of minutes (shift or opening window); None if malformed."""
     if isinstance(x, list | tuple) and len(x) == 2:
@@ -285,7 +331,7 @@ _Check = Callable[[Any], bool]
 _NET_FIELDS: dict[str, dict[str, tuple[_Check, str]]] = {
     "nodes": {
         "id": (_is_id, "an id"),
-        "kind": (_is_id, "a node kind"),
+        "kind": (_is_kind, f"one of {list(NODE_KINDS)}"),
         "island": (_is_id, "an island id"),
         "lon": (_is_num, "a number"),
         "lat": (_is_num, "a number"),
@@ -322,13 +368,21 @@ _NET_FIELDS: dict[str, dict[str, tuple[_Check, str]]] = {
 }
 # optional fields the validator reads; ``null`` counts as absent
 _NET_OPTIONAL: dict[str, dict[str, tuple[_Check, str]]] = {
+    "nodes": {"role": (_is_role, f"one of {list(NODE_ROLES)}")},
     "stations": {
         "pickup": (_is_counts, "carrier -> parcel count"),
+        "pickup_to": (_is_id, "a node id"),
+        "pickup_by": (_is_minute, 'a minute of the day >= 0 (or "HH:MM")'),
+        "cold": (_is_bool, "true or false"),
+        "max_ride": (_is_positive_count, "a whole number of minutes >= 1"),
         "service_minutes": (_is_nonneg, "minutes >= 0"),
         "patterns": (_is_patterns, "a list of lists of days"),
         "exact_visits": (_is_bool, "true or false"),
     },
-    "vehicles": {"days": (_is_ids, "a list of days")},
+    "vehicles": {
+        "days": (_is_ids, "a list of days"),
+        "refrigerated": (_is_bool, "true or false"),
+    },
 }
 _RULES_FIELDS: dict[str, tuple[_Check, str]] = {
     "service_days": (_is_ids, "a list of days"),
@@ -369,6 +423,19 @@ class _Net:
         value = station.get("service_minutes")
         return float(value) if value is not None else SERVICE_MINUTES_DEFAULT
 
+    @staticmethod
+    def pickup_by(station: Doc) -> float | None:
+        """The minute by which a station's collected parcels are handed in (None: no cut-off)."""
+        return _minute(station.get("pickup_by"))
+
+    @staticmethod
+    def max_ride(station: Doc) -> float | None:
+        """Minutes a cold station's parcels may ride (None for a station that is not cold)."""
+        if station.get("cold") is not True:
+            return None
+        value = station.get("max_ride")
+        return float(value) if value is not None else float(MAX_RIDE_DEFAULT)
+
     @cached_property
     def most_spread_visits(self) -> int:
         """Most service days a station can take without a run over ``max_consecutive``:
@@ -394,6 +461,8 @@ def _read_network(net: Any, out: list[Violation]) -> _Net | None:
     _check_network_top(net, out)
     for coll in _NET_FIELDS:
         _check_collection(net, coll, out)
+    if len(out) == n0:
+        _check_references(net, out)
     if len(out) > n0:
         return None
     return _build_network(net)
@@ -440,6 +509,21 @@ def _check_collection(net: Doc, coll: str, out: list[Violation]) -> None:
                 out.append(
                     Violation("format", obj, f"{name}: expected {what}, got {_show(item[name])}")
                 )
+
+
+def _check_references(net: Doc, out: list[Violation]) -> None:
+    """Fields that name other things (of a network whose items are well formed): a
+    station's ``pickup_to`` is a node; a role sits on a hub or centre."""
+    nodes = {n["id"]: n for n in net["nodes"]}
+    for s in net["stations"]:
+        to = s.get("pickup_to")
+        if to is not None and to not in nodes:
+            message = f"pickup_to: unknown node {to!r}"
+            out.append(Violation("format", f"station {_name(s['node'])}", message))
+    for n in net["nodes"]:
+        if n.get("role") is not None and n["kind"] not in ROLE_KINDS:
+            message = f"role {n['role']!r} is allowed on a hub or centre, not on a {n['kind']}"
+            out.append(Violation("format", f"node {_name(n['id'])}", message))
 
 
 def _build_network(net: Doc) -> _Net:
@@ -585,7 +669,8 @@ _ROUTE_REQUIRED = ("day", "vehicle", "carriers", "stops", "legs", "km", "cost")
 _STOP_REQUIRED = ("node", "arrive", "depart", "deliver")
 _LEG_REQUIRED = ("from", "to", "mode", "depart", "arrive", "km")
 _TOTALS_REQUIRED = ("cost", "km", "vehicles", "ferry_crossings", "co2_kg")
-_PARCEL_FIELDS = ("deliver", "pickup")
+_PARCEL_FIELDS = ("deliver", "pickup")  # what a stop hands over at a station
+_HANDIN = "handin"  # what a stop hands in (spec 1.1), at any node
 _UNSERVED_REQUIRED = ("station", "carrier", "parcels", "rule")
 
 
@@ -606,6 +691,44 @@ def _frequency_carriers(st: Doc) -> list[str]:
 def _hands_over(s: Doc) -> bool:
     """Whether a stop delivers or collects any parcel."""
     return any(True for what in _PARCEL_FIELDS for _ in _counts(s, what))
+
+
+@dataclass
+class _Move:
+    """Parcels a stop delivers, collects and hands in (valid counts only)."""
+
+    deliver: int
+    pickup: int
+    handin: int
+
+
+@dataclass
+class _Batch:
+    """Parcels of one station and carrier collected at one stop, waiting to be handed in."""
+
+    stop: int
+    station: str
+    carrier: str
+    dest: str  # the node where they are handed in
+    collected: int
+    depart: float  # the pickup stop's departure: a cold ride starts here
+    pickup_by: float | None
+    max_ride: float | None  # cold parcels only
+    left: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.left = self.collected
+
+    @property
+    def due(self) -> float:
+        """The latest hand-in: ``pickup_by``, and for cold parcels ``depart + max_ride``."""
+        dues = [self.pickup_by, None if self.max_ride is None else self.depart + self.max_ride]
+        return min((d for d in dues if d is not None), default=math.inf)
+
+    def describe(self, n: int) -> str:
+        """``n`` of these parcels, as a message names them."""
+        where = f"(collected at stop {self.stop})"
+        return f"{n} {self.carrier} parcels of station {self.station!r} {where}"
 
 
 @dataclass
@@ -755,7 +878,7 @@ class _PlanCheck:
         for f in ("arrive", "depart"):
             if not _is_nonneg(s[f]):
                 self.add("format", where, f"{f}: expected minutes >= 0, got {_show(s[f])}")
-        for f in _PARCEL_FIELDS:
+        for f in (*_PARCEL_FIELDS, _HANDIN):
             if f in s and not (isinstance(s[f], dict) and all(isinstance(c, str) for c in s[f])):
                 self.add("format", where, f"{f}: expected an object of carrier counts")
 
@@ -1042,7 +1165,7 @@ class _PlanCheck:
 
     # ---- stops -------------------------------------------------------------------------
     def _check_stops(self, obj: str, r: Doc, vehicle: Doc | None) -> None:
-        """Hand-over counts, windows, service time and the vehicle's load along the route."""
+        """Hand-over counts, windows, service time, hand-ins and the load along the route."""
         moves = [
             self._check_handover(f"{obj} stop {k}", r, s, s["node"] in self.net.stations)
             for k, s in enumerate(r["stops"])
@@ -1051,10 +1174,11 @@ class _PlanCheck:
             self._check_station_stop(f"{obj} stop {k}", self.net.stations[s["node"]], s)
         if vehicle is not None:
             self._check_capacity(obj, vehicle, moves)
+            self._check_handins(obj, r, vehicle)
 
-    def _check_handover(self, where: str, r: Doc, s: Doc, at_station: bool) -> tuple[int, int]:
-        """Check a stop's parcel counts; the parcels it delivers and collects."""
-        moved = {what: 0 for what in _PARCEL_FIELDS}
+    def _check_handover(self, where: str, r: Doc, s: Doc, at_station: bool) -> _Move:
+        """Check a stop's parcel counts; the parcels it delivers, collects and hands in."""
+        moved = {what: 0 for what in (*_PARCEL_FIELDS, _HANDIN)}
         for what in _PARCEL_FIELDS:
             for c, n in (s.get(what) or {}).items():
                 if not _is_count(n):
@@ -1076,23 +1200,118 @@ class _PlanCheck:
                         f"{what}s {_fmt(n)} for {c!r} at {s['node']!r}, not a station",
                     )
                 moved[what] += int(n)
-        return moved["deliver"], moved["pickup"]
+        for c, n in (s.get(_HANDIN) or {}).items():
+            if not _is_count(n):
+                self.add("deliver-count", where, f"{_HANDIN} {c}: {_show(n)} is not a count >= 0")
+            else:
+                moved[_HANDIN] += int(n)
+        return _Move(moved["deliver"], moved["pickup"], moved[_HANDIN])
 
-    def _check_capacity(self, obj: str, vehicle: Doc, moves: list[tuple[int, int]]) -> None:
-        """The load (every delivery from the start, pickups once collected) fits the vehicle."""
-        load = peak = sum(out for out, _ in moves)
+    def _check_capacity(self, obj: str, vehicle: Doc, moves: list[_Move]) -> None:
+        """The load at every point fits the vehicle: every delivery on board at the start;
+        after each stop less what it delivers and hands in, plus what it collects."""
+        load = peak = sum(m.deliver for m in moves)
         at = "leaving the depot"
-        for k, (out, collected) in enumerate(moves):
-            load += collected - out
+        over = int(peak > vehicle["capacity"])
+        for k, m in enumerate(moves):
+            load += m.pickup - m.deliver - m.handin
+            over += load > vehicle["capacity"]
             if load > peak:
                 peak, at = load, f"after stop {k}"
         cap = vehicle["capacity"]
         if peak > cap:
+            points = f" (over at {over} points)" if over > 1 else ""
             self.add(
                 "capacity",
                 obj,
                 f"carries {peak} parcels {at}, over the capacity {_fmt(cap)} of vehicle "
-                f"{vehicle['id']!r}",
+                f"{vehicle['id']!r}{points}",
+            )
+
+    # ---- hand-ins ----------------------------------------------------------------------
+    def _check_handins(self, obj: str, r: Doc, vehicle: Doc) -> None:
+        """Collected parcels are handed in at their destination, in time, by the route's end;
+        cold ones ride refrigerated vehicles and not too long."""
+        waiting: list[_Batch] = []
+        for k, s in enumerate(r["stops"]):
+            station = self.net.stations.get(s["node"])
+            if station is not None:  # a pickup elsewhere breaks deliver-station
+                for c, n in _counts(s, "pickup"):
+                    waiting.append(self._collect(f"{obj} stop {k}", k, s, station, c, n, vehicle))
+            for c, n in _counts(s, _HANDIN):
+                self._hand_in(f"{obj} stop {k}", s, c, n, waiting)
+        for b in waiting:
+            if b.left > 0:
+                self.add(
+                    "handin-missing",
+                    f"{obj} stop {b.stop}",
+                    f"{b.describe(b.left)} are never handed in at {b.dest!r} "
+                    f"(of {b.collected} collected)",
+                )
+
+    def _collect(
+        self, where: str, k: int, s: Doc, station: Doc, c: str, n: int, vehicle: Doc
+    ) -> _Batch:
+        """A batch of collected parcels, bound for the station's ``pickup_to`` or the depot."""
+        batch = _Batch(
+            stop=k,
+            station=station["node"],
+            carrier=c,
+            dest=station.get("pickup_to") or vehicle["depot"],
+            collected=n,
+            depart=float(s["depart"]),
+            pickup_by=self.net.pickup_by(station),
+            max_ride=self.net.max_ride(station),
+        )
+        if batch.max_ride is not None and vehicle.get("refrigerated") is not True:
+            self.add(
+                "cold-vehicle",
+                where,
+                f"collects {n} {c} parcels of cold station {batch.station!r} in vehicle "
+                f"{vehicle['id']!r}, which is not refrigerated",
+            )
+        return batch
+
+    def _hand_in(self, where: str, s: Doc, c: str, n: int, waiting: list[_Batch]) -> None:
+        """Match ``n`` handed-in parcels to the batches bound here, earliest due first."""
+        node, arrive = s["node"], float(s["arrive"])
+        bound = [b for b in waiting if b.carrier == c and b.dest == node and b.left > 0]
+        held = sum(b.left for b in bound)
+        for b in sorted(bound, key=lambda b: (b.due, b.stop)):
+            if n == 0:
+                break
+            taken = min(n, b.left)
+            b.left -= taken
+            n -= taken
+            self._check_in_time(where, b, taken, arrive)
+        if n > 0:
+            elsewhere: Counter[str] = Counter()
+            for b in waiting:
+                if b.carrier == c:
+                    elsewhere[b.dest] += b.left
+            aboard = ", ".join(f"{m} for {d!r}" for d, m in sorted(elsewhere.items()) if m)
+            self.add(
+                "handin-place",
+                where,
+                f"hands in {n + held} {c} parcels at {node!r} but holds {held} collected on "
+                f"this route bound for it" + (f" (on board: {aboard})" if aboard else ""),
+            )
+
+    def _check_in_time(self, where: str, b: _Batch, n: int, arrive: float) -> None:
+        """A batch's parcels handed in at ``arrive``: by ``pickup_by``, within ``max_ride``."""
+        if b.pickup_by is not None and not _le(arrive, b.pickup_by):
+            self.add(
+                "handin-deadline",
+                where,
+                f"{b.describe(n)} handed in at {_clock(arrive)}, due {_clock(b.pickup_by)}",
+            )
+        ride = arrive - b.depart
+        if b.max_ride is not None and not _le(ride, b.max_ride):
+            self.add(
+                "cold-ride",
+                where,
+                f"{b.describe(n)} ride {_fmt(ride)} minutes ({_clock(b.depart)} to "
+                f"{_clock(arrive)}), over the cold station's max_ride {_fmt(b.max_ride)}",
             )
 
     def _check_station_stop(self, where: str, station: Doc, s: Doc) -> None:
