@@ -356,6 +356,7 @@ def m_pickup_capacity(net: Doc, plan: Doc) -> None:
     net["vehicles"][0]["capacity"] = 3
     net["stations"][0]["pickup"] = {"ems": 4}
     _mon(plan)["stops"][1]["pickup"] = {"ems": 4}
+    _mon(plan)["stops"][-1]["handin"] = {"ems": 4}
 
 
 def m_format_plan(net: Doc, plan: Doc) -> None:
@@ -610,6 +611,7 @@ def test_pickups_collected_and_patterns_matched_are_valid() -> None:
     net["stations"][0]["service_minutes"] = 14
     net["vehicles"][0]["days"] = ["mon", "wed", "fri"]
     _mon(plan)["stops"][1]["pickup"] = {"ems": 4}
+    _mon(plan)["stops"][-1]["handin"] = {"ems": 4}
     assert validate(net, plan) == []
 
 
@@ -705,11 +707,14 @@ def test_a_station_that_only_sends_owes_visits_too() -> None:
     for r in plan["routes"]:
         r["carriers"] = ["ems", "zto"]
         r["stops"][1]["pickup"] = {"zto": 1}
+        r["stops"][-1]["handin"] = {"zto": 1}
     assert validate(net, plan) == []
     friday = plan["routes"][2]
     friday["carriers"] = ["ems"]
     del friday["stops"][1]["pickup"]
+    del friday["stops"][-1]["handin"]
     _mon(plan)["stops"][1]["pickup"] = {"zto": 2}
+    _mon(plan)["stops"][-1]["handin"] = {"zto": 2}
     assert _rules(net, plan) == {"visits"}
 
 
