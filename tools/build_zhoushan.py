@@ -7,6 +7,13 @@ fixed name, so two runs give identical bytes. global-land-mask (30 arc-second la
 cells) is used here only, to draw coarse island outlines and keep stations on land;
 the package reads the shipped JSON and needs neither the CSVs nor the mask.
 
+Besides the villages' deliveries it sets out 两进一出 (spec 1.1): the processing and
+cross-border centres where pickups are handed in, the 舟山国际水产城 cold park and the 金塘
+screw park, refrigerated trucks and village pickups; every such figure carries its status
+and reasoning into both outputs, and the build fails unless each park's carriers can meet
+its window, its centre's cut-off and the ride limit on the network's road times. New
+sites join by one dead-end road each, so every existing road and travel time is kept.
+
 Usage::
 
     python tools/build_zhoushan.py [--data DIR] [--out DIR]
@@ -153,7 +160,7 @@ CENTRES: tuple[CentreDef, ...] = (
         TRUNK_CUTOFF,
         "the outbound (出港) dock of the city processing centre, ~0.5 km from the inbound hub "
         "`h_processing` in 定海 (both estimated): the centre sits on the Dinghai side, "
-        "nearest the bridge chain to Ningbo that its trunks take",
+        "on the way to the bridge chain to Ningbo that its trunks take",
         "evening trunk (当日达 in Zhejiang, 次日达 to the Yangtze-delta cities) leaves ~19:30; "
         "an hour and a half to scan, sort and load gives an 18:00 hand-in",
     ),
@@ -1177,7 +1184,7 @@ class Builder:
     # -- ferries --------------------------------------------------------------------
     def build_ferries(self) -> None:
         f1 = read_csv(self.data / "ferry_departures_F1.csv")
-        by_pair: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+        by_pair: dict[tuple[str, str, str | None], list[int]] = defaultdict(list)
         for r in f1:
             by_pair[(r["from_pier"], r["to_pier"], r["vessel"])].append(hhmm(r["departure"]))
         for line in LINES:
