@@ -443,7 +443,8 @@ def _duplicate_problems(net: Network) -> list[Problem]:
 
 
 def _node_problems(net: Network) -> list[Problem]:
-    """Nodes off the globe or not finite, on unknown islands, or with a role but no hub."""
+    """Nodes off the globe or not finite, on unknown islands, or with a role but no hub
+    or centre."""
     p: list[Problem] = []
     islands = {i.id for i in net.islands}
     for n in net.nodes:
@@ -456,8 +457,8 @@ def _node_problems(net: Network) -> list[Problem]:
             p.append(Problem(f"node {n.id!r}", "lon/lat", "not a finite number"))
         if islands and n.island not in islands:
             p.append(Problem(f"node {n.id!r}", "island", f"unknown island {n.island!r}"))
-        if n.role is not None and n.kind != "hub":
-            p.append(Problem(f"node {n.id!r}", "role", "only a hub has a role"))
+        if n.role is not None and n.kind not in ("hub", "centre"):
+            p.append(Problem(f"node {n.id!r}", "role", "only a hub or a centre has a role"))
     return p
 
 
