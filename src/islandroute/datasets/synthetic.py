@@ -633,6 +633,10 @@ class _Builder:
         a = float(rng.uniform(0, 2 * math.pi))
         return isle.x + q * math.cos(a), isle.y + q * math.sin(a)
 
+    def isle(self, nid: str) -> _Isle:
+        """The island a node is on."""
+        return self.isles[self.rows[self.index[nid]][2]]
+
     def node(
         self,
         nid: str,
@@ -1082,7 +1086,7 @@ def _option_value(where: str, name: str, text: str) -> int | float | bool:
         if text not in ("0", "1"):
             raise _option_error(where, name, f"must be 0 or 1, got {text!r}")
         return text == "1"
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise _option_error(where, name, f"must be a whole number, got {text!r}")
     return int(text)
 
@@ -1123,7 +1127,7 @@ def _with_flows(
         out.stations = _village_pickups(
             stations, flows.pickup_share, _flow_rng(seed, _STREAM_PICKUPS)
         )
-        out.vehicles = _fit_pickups(out.vehicles, out.stations, b, isles, flows.pickup_share)
+        out.vehicles = _fit_pickups(out.vehicles, out.stations, b, flows.pickup_share)
     centres: list[str] = []
     if flows.deadlines:
         out.roads += _add_centres(b, isles[0], _flow_rng(seed, _STREAM_CENTRES))
@@ -1156,21 +1160,28 @@ def _visit_load(st: Station) -> int:
     return -(-(st.parcels + sum(st.pickup.values())) // st.min_visits)
 
 
+def _van_visit_load(b: _Builder, stations: list[Station]) -> int:
+    """The largest visit to a station a van from the main island can reach (1 if none)."""
+    return max(
+        (_visit_load(s) for s in stations if b.isle(s.node).access != "boat_only"), default=1
+    )
+
+
 def _fit_pickups(
-    vehicles: list[Vehicle], stations: list[Station], b: _Builder, isles: list[_Isle], share: float
+    vehicles: list[Vehicle], stations: list[Station], b: _Builder, share: float
 ) -> list[Vehicle]:
     """Capacities grown by ``share`` (parcels come aboard as others leave) and to a whole
     visit of every station each vehicle can reach: its boat-only island's, or every other."""
-    isle_of = [b.rows[b.index[s.node]][2] for s in stations]
+    isle_of = [b.isle(s.node) for s in stations]
     load = [_visit_load(s) for s in stations]
-    by_van = [ld for ld, i in zip(load, isle_of, strict=True) if isles[i].access != "boat_only"]
+    by_van = _van_visit_load(b, stations)
     out = []
     for v in vehicles:
-        home = isles[b.rows[b.index[v.depot]][2]]
+        home = b.isle(v.depot)
         if home.access == "boat_only":
-            need = max(ld for ld, i in zip(load, isle_of, strict=True) if i == home.idx)
+            need = max(ld for ld, i in zip(load, isle_of, strict=True) if i is home)
         else:
-            need = max(by_van, default=1)
+            need = by_van
         cap = max(math.ceil(v.capacity * (1 + share) / _CAP_STEP) * _CAP_STEP, need)
         out.append(v.model_copy(update={"capacity": cap}))
     return out
@@ -1384,14 +1395,7 @@ def _add_parks(
     piers = {end for f in ferries if f.vehicles for end in (f.from_, f.to)}
     sources = [f"dep-{c.id}" for c in carriers] + centres + sorted(piers)
     clock = _Clock(b, parts.roads, ferries, sources)
-    need = max(
-        (
-            _visit_load(s)
-            for s in parts.stations
-            if isles[b.rows[b.index[s.node]][2]].access != "boat_only"
-        ),
-        default=1,
-    )
+    need = _van_visit_load(b, parts.stations)
     roads, stations, vans = [], [], []
     for k, plan in enumerate(plans):
         pid = f"park{k + 1}"
