@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from islandroute.errors import IslandrouteError, NetworkError, OptionsError, Problem
 from islandroute.model import Network, Plan
@@ -47,8 +47,10 @@ def load_network(spec: str) -> Network:
     if spec == SYNTHETIC or spec.startswith(SYNTHETIC + ":"):
         from islandroute.datasets.synthetic import archipelago
 
-        n, c, seed = synthetic_spec(spec)
-        return archipelago(n_stations=n, n_islands=max(2, n // 25), n_carriers=c, seed=seed)
+        n, c, seed, flows = synthetic_spec(spec)
+        return archipelago(
+            n_stations=n, n_islands=max(2, n // 25), n_carriers=c, seed=seed, **flows
+        )
     if spec.lstrip().startswith("{"):
         return Network.from_json(spec)
     raise NetworkError(
@@ -60,14 +62,21 @@ def load_network(spec: str) -> Network:
     )
 
 
-def synthetic_spec(spec: str) -> tuple[int, int, int]:
-    """``synthetic:STATIONS[:CARRIERS[:SEED]]`` as three checked integers."""
+def synthetic_spec(spec: str) -> tuple[int, int, int, dict[str, Any]]:
+    """``synthetic:STATIONS[:CARRIERS[:SEED]][:OPTIONS]`` as three checked integers and the
+    archipelago keywords of OPTIONS (``parks=2,pickups=0.05,cold=1,deadlines=1``, read by
+    :func:`islandroute.datasets.synthetic.parse_flow_options`; an error names the option)."""
+    from islandroute.datasets.synthetic import parse_flow_options
+
     parts = spec.split(":")[1:]
+    flows = parse_flow_options(parts.pop()) if parts and "=" in parts[-1] else {}
     names = ("STATIONS", "CARRIERS", "SEED")
     lows = (1, 1, 0)
     highs = (SYNTHETIC_MAX_STATIONS, SYNTHETIC_MAX_CARRIERS, MAX_SEED)
     if len(parts) > len(names):
-        raise NetworkError(Problem("--network", spec, "expected synthetic:STATIONS:CARRIERS:SEED"))
+        raise NetworkError(
+            Problem("--network", spec, "expected synthetic:STATIONS:CARRIERS:SEED[:OPTIONS]")
+        )
     values = list(SYNTHETIC_DEFAULTS)
     for k, text in enumerate(parts):
         if not text.strip().isdigit() or not lows[k] <= int(text) <= highs[k]:
@@ -79,7 +88,7 @@ def synthetic_spec(spec: str) -> tuple[int, int, int]:
                 )
             )
         values[k] = int(text)
-    return values[0], values[1], values[2]
+    return values[0], values[1], values[2], flows
 
 
 def seconds(text: str) -> float:
@@ -309,7 +318,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 NETWORK_HELP = (
-    "a network JSON file, or zhoushan (built in), or synthetic:STATIONS[:CARRIERS[:SEED]]"
+    "a network JSON file, or zhoushan (built in), or "
+    "synthetic:STATIONS[:CARRIERS[:SEED]][:OPTIONS], OPTIONS a comma list of the spec-1.1 "
+    "flows (all off by default): parks=N industrial parks (0..100), pickups=SHARE village "
+    "pickups as a share of deliveries (0..1), cold=N of the parks send cold parcels, "
+    "deadlines=0|1 parks hand in at a centre by a cut-off; "
+    "e.g. synthetic:100:3:7:parks=2,pickups=0.05,cold=1,deadlines=1"
 )
 
 

@@ -10,6 +10,14 @@ Example
 >>> net = archipelago(n_stations=40, n_islands=5, n_carriers=2, seed=7)
 >>> len(net.stations)
 40
+
+The spec-1.1 flows are off by default (an old seed gives the same network byte for byte):
+``parks``, ``pickup_share``, ``cold_parks`` and ``deadlines`` add industrial parks that
+send parcels, village pickups, the cold chain and hand-in cut-offs at the centres.
+
+>>> net = archipelago(40, 5, 2, seed=7, parks=2, pickup_share=0.05, cold_parks=1, deadlines=True)
+>>> sorted(s.node for s in net.stations if s.pickup_to)
+['park1', 'park2']
 """
 
 from __future__ import annotations
@@ -23,7 +31,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
+from islandroute.errors import NetworkError, Problem
 from islandroute.model.network import (
+    MAX_RIDE_DEFAULT,
     WEEK,
     Carrier,
     Ferry,
@@ -36,7 +46,7 @@ from islandroute.model.network import (
     Vehicle,
 )
 
-__all__ = ["CARRIER_NAMES", "archipelago"]
+__all__ = ["CARRIER_NAMES", "FLOW_OPTIONS", "Flows", "archipelago", "parse_flow_options"]
 
 Access = Literal["main", "bridge", "vehicle_ferry", "boat_only"]
 
@@ -107,6 +117,10 @@ def archipelago(
     demand_range: tuple[int, int] = (5, 60),
     coverage: float = 0.85,
     centre: tuple[float, float] = (122.0, 30.0),
+    parks: int = 0,
+    pickup_share: float = 0.0,
+    cold_parks: int = 0,
+    deadlines: bool = False,
 ) -> Network:
     """A synthetic archipelago with weekly demand and fleets, the same for the same ``seed``.
 
@@ -147,12 +161,36 @@ def archipelago(
         carrier, each carrier at least one station).
     centre
         (lon, lat) of the sea area; the archipelago spans roughly one degree.
+    parks
+        Industrial parks (node kind ``park``, ``park1``...) on islands a road or vehicle
+        ferry reaches: each sends parcels of one to three carriers (``pickup``, no
+        demand), collected every service day (``min_visits`` 6) in factory hours; a
+        day's pickups fill at most 80% of any van of its carriers, and each carrier gets
+        one more van per park it collects from.
+    pickup_share
+        Village pickups: each station sends about this share (0..1, drawn per station
+        between half and one and a half times it) of each carrier's weekly deliveries,
+        handed in at the collecting vehicle's depot; capacities grow by the share.
+    cold_parks
+        How many of the parks send cold parcels (``cold``, ``max_ride`` at least 240 and
+        at least the ride to the hand-in); each of their carriers gets a refrigerated van
+        per cold park at its main depot, so separate and joint mode can collect them.
+    deadlines
+        Parks hand their parcels in at the processing or the cross-border centre (two
+        ``centre`` nodes, ``ctr-pc`` and ``ctr-cb``, beside those hubs; their roles are
+        in ``provenance["centres"]``, as the model lets only a hub carry a role) by a
+        ``pickup_by`` cut-off that each of the park's carriers' depots can meet from its
+        shift start on every service day, and still be home by the shift's end.
 
     Every vehicle can carry the whole per-visit demand (weekly of all carriers divided
     by ``min_visits``, rounded up) of every station it can reach. Each carrier with
     demand on a boat-only island has small vehicles of its own based on that island.
+    The flows draw from their own random streams of ``seed``: turning them on adds to
+    the archipelago (and, for pickups, raises capacities) but moves nothing.
     """
     _check(n_stations, n_islands, n_carriers, departures_per_day, min_visits, demand_range)
+    flows = Flows(parks, pickup_share, cold_parks, deadlines)
+    flows.check()
     rng = np.random.default_rng(seed)
     shares = (share_bridge, share_vehicle_ferry, share_boat_only)
     _check_shares_and_fleet(n_islands, shares, vehicles_per_carrier_depot, shared_vehicles)
@@ -183,6 +221,7 @@ def archipelago(
         rng,
     )
     islands = _islands(isles, b, cc_isles, rng)
+    more = _with_flows(flows, seed, b, isles, carriers, roads, ferries, stations, vehicles)
 
     params: dict[str, Any] = {
         "n_stations": n_stations,
@@ -198,22 +237,24 @@ def archipelago(
         "demand_range": list(demand_range),
         "coverage": coverage,
         "centre": list(centre),
+        **flows.params(),
     }
     return Network(
-        name=name or f"synthetic-{n_stations}s-{n_islands}i-{n_carriers}c-{seed}",
+        name=name or f"synthetic-{n_stations}s-{n_islands}i-{n_carriers}c-{seed}{flows.tag()}",
         days=WEEK,
         nodes=tuple(b.nodes()),
-        roads=tuple(roads),
+        roads=tuple(more.roads),
         ferries=tuple(ferries),
         carriers=tuple(carriers),
-        stations=tuple(stations),
-        vehicles=tuple(vehicles),
+        stations=tuple(more.stations),
+        vehicles=tuple(more.vehicles),
         islands=tuple(islands),
         provenance={
             "generator": "islandroute.datasets.synthetic.archipelago",
             "seed": seed,
             "params": params,
             "access": {i.id: i.access for i in isles},
+            **more.provenance,
         },
     )
 
@@ -592,6 +633,10 @@ class _Builder:
         a = float(rng.uniform(0, 2 * math.pi))
         return isle.x + q * math.cos(a), isle.y + q * math.sin(a)
 
+    def isle(self, nid: str) -> _Isle:
+        """The island a node is on."""
+        return self.isles[self.rows[self.index[nid]][2]]
+
     def node(
         self,
         nid: str,
@@ -902,3 +947,460 @@ def _vehicle(
         co2_per_km=round(float(0.05 if electric else rng.uniform(0.18, 0.26)), 3),
         electric=electric,
     )
+
+
+# ---- spec-1.1 flows: pickups, parks, centres, deadlines, cold chain ----------------------
+
+MAX_PARKS = 100
+MAX_PICKUP_SHARE = 1.0
+
+#: The ``centre`` nodes ``deadlines`` adds: (id, hub it stands beside, role, name). The
+#: model lets only a hub carry a ``role``, so the roles go to ``provenance["centres"]``.
+CENTRES: tuple[tuple[str, str, str, str], ...] = (
+    ("ctr-pc", "hub-pc", "processing_centre", "Processing centre trunk dock"),
+    ("ctr-cb", "hub-cb", "cross_border_centre", "Cross-border centre export dock"),
+)
+
+#: The options of a ``synthetic:...:OPTIONS`` network spec and the keyword each sets.
+FLOW_OPTIONS: dict[str, str] = {
+    "parks": "parks",
+    "pickups": "pickup_share",
+    "cold": "cold_parks",
+    "deadlines": "deadlines",
+}
+
+# Each flow draws from its own child stream of the seed, so the archipelago's draws
+# (and each other's) stay as they were when a flow is turned on.
+_STREAM_PICKUPS, _STREAM_CENTRES, _STREAM_PARKS = 1, 2, 3
+
+_PARK_OPENINGS: tuple[tuple[int, int], ...] = ((450, 1050), (480, 1020), (480, 1080))
+_PARK_SERVICE = (15.0, 20.0, 25.0)  # minutes to load a park's parcels
+_PARK_DAILY = (20, 120)  # parcels a day per carrier at a park, inclusive bounds
+_PARK_MAX_CARRIERS = 3
+_PARK_FILL = 0.8  # a park's day of pickups fills at most this share of its carriers' vans
+_PARK_TRIES = 200  # positions tried for a park before giving up
+_PARK_DISC = 0.85  # parks lie within this share of their island's radius
+_ACCESS_KMH = (25.0, 35.0)  # speed on a park's or centre's access road
+_MIN_ACCESS_KM = 0.1
+_CENTRE_OFFSET_KM = (0.3, 0.8)  # a centre's dock from its hub
+_TRUNK_CUTOFFS = (840, 930, 1020)  # 14:00, 15:30, 17:00: trunk departures and sailings
+_CUTOFF_SLACK = (60, 120, 180)  # at least these minutes after the latest hand-in
+_CUTOFF_STEP = 15  # cut-offs fall on the quarter hour
+_RIDE_MARGIN, _RIDE_STEP = 30, 30  # a cold park's max_ride: its ride plus margin, rounded up
+_PICKUP_SPREAD = (0.5, 1.5)  # a village's share of pickups, as multiples of pickup_share
+_CAP_STEP = 10  # capacities raised for pickups are rounded up to this
+_COLD_CAP_STEP, _COLD_MIN_CAP = 50, 100  # a refrigerated van's capacity
+
+
+@dataclass(frozen=True)
+class Flows:
+    """The spec-1.1 flows asked of :func:`archipelago` (its parameters of the same names);
+    all off by default, so that every old seed gives the same network."""
+
+    parks: int = 0
+    pickup_share: float = 0.0
+    cold_parks: int = 0
+    deadlines: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Whether any flow is on (``deadlines`` and ``cold_parks`` need parks)."""
+        return self.parks > 0 or self.pickup_share > 0
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(parameter, message) for every value no archipelago can take."""
+        out: list[tuple[str, str]] = []
+        if not 0 <= self.parks <= MAX_PARKS:
+            out.append(("parks", f"must be in 0..{MAX_PARKS}, got {self.parks}"))
+        if not 0 <= self.pickup_share <= MAX_PICKUP_SHARE:
+            out.append(
+                ("pickup_share", f"must be in 0..{MAX_PICKUP_SHARE:g}, got {self.pickup_share}")
+            )
+        if not 0 <= self.cold_parks <= max(self.parks, 0):
+            out.append(("cold_parks", f"must be in 0..parks ({self.parks}), got {self.cold_parks}"))
+        if self.deadlines and self.parks < 1:
+            out.append(("deadlines", "needs parks >= 1: the cut-offs are the parks' hand-ins"))
+        return out
+
+    def check(self) -> None:
+        """Raise ``ValueError`` naming the first parameter out of range."""
+        for param, message in self.problems():
+            raise ValueError(f"{param} {message}")
+
+    def params(self) -> dict[str, Any]:
+        """The flows for the network's provenance; nothing when all are off."""
+        if not self.active:
+            return {}
+        return {
+            "parks": self.parks,
+            "pickup_share": self.pickup_share,
+            "cold_parks": self.cold_parks,
+            "deadlines": self.deadlines,
+        }
+
+    def tag(self) -> str:
+        """A suffix of the default network name that tells the flows apart."""
+        if not self.active:
+            return ""
+        parts = [f"parks{self.parks}"] if self.parks else []
+        parts += [f"pickups{self.pickup_share:g}"] if self.pickup_share else []
+        parts += [f"cold{self.cold_parks}"] if self.cold_parks else []
+        parts += ["deadlines"] if self.deadlines else []
+        return "-" + "-".join(parts)
+
+
+def parse_flow_options(text: str, where: str = "--network") -> dict[str, Any]:
+    """``parks=2,pickups=0.05,cold=1,deadlines=1`` as keyword arguments of
+    :func:`archipelago`; a :class:`NetworkError` names ``where`` and the bad option."""
+    kwargs: dict[str, Any] = {}
+    given: dict[str, str] = {}  # keyword -> option name, to name it in range errors
+    for item in text.split(","):
+        name, sep, value = (part.strip() for part in item.partition("="))
+        if name not in FLOW_OPTIONS:
+            known = ", ".join(f"{k}=" for k in FLOW_OPTIONS)
+            raise _option_error(where, name or item, f"unknown option (known: {known})")
+        if not sep or not value:
+            raise _option_error(where, name, f"expected {name}=VALUE, got {item.strip()!r}")
+        key = FLOW_OPTIONS[name]
+        if key in kwargs:
+            raise _option_error(where, name, "given twice")
+        kwargs[key] = _option_value(where, name, value)
+        given[key] = name
+    for param, message in Flows(**kwargs).problems():
+        option = given.get(param) or next(k for k, v in FLOW_OPTIONS.items() if v == param)
+        raise _option_error(where, option, message)
+    return kwargs
+
+
+def _option_value(where: str, name: str, text: str) -> int | float | bool:
+    """One option's value: a whole number, a share or 0/1, as ``name`` asks."""
+    if name == "pickups":
+        try:
+            share = float(text)
+        except ValueError:
+            share = math.nan
+        if not math.isfinite(share):
+            raise _option_error(where, name, f"must be a number in 0..1, got {text!r}")
+        return share
+    if name == "deadlines":
+        if text not in ("0", "1"):
+            raise _option_error(where, name, f"must be 0 or 1, got {text!r}")
+        return text == "1"
+    if not (text.isascii() and text.isdigit()):
+        raise _option_error(where, name, f"must be a whole number, got {text!r}")
+    return int(text)
+
+
+def _option_error(where: str, name: str, message: str) -> NetworkError:
+    return NetworkError(Problem(where, f"option {name!r}", message))
+
+
+def _flow_rng(seed: int, stream: int) -> np.random.Generator:
+    """The random stream of one flow: a child of ``seed`` that no other draw uses."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,)))
+
+
+@dataclass
+class _FlowParts:
+    """The archipelago's roads, stations and vehicles with the flows added."""
+
+    roads: list[Road]
+    stations: list[Station]
+    vehicles: list[Vehicle]
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+def _with_flows(
+    flows: Flows,
+    seed: int,
+    b: _Builder,
+    isles: list[_Isle],
+    carriers: list[Carrier],
+    roads: list[Road],
+    ferries: list[Ferry],
+    stations: list[Station],
+    vehicles: list[Vehicle],
+) -> _FlowParts:
+    """Village pickups, centres and parks as ``flows`` asks; the parts unchanged when off."""
+    out = _FlowParts(list(roads), list(stations), list(vehicles))
+    if flows.pickup_share > 0:
+        out.stations = _village_pickups(
+            stations, flows.pickup_share, _flow_rng(seed, _STREAM_PICKUPS)
+        )
+        out.vehicles = _fit_pickups(out.vehicles, out.stations, b, flows.pickup_share)
+    centres: list[str] = []
+    if flows.deadlines:
+        out.roads += _add_centres(b, isles[0], _flow_rng(seed, _STREAM_CENTRES))
+        centres = [cid for cid, *_ in CENTRES]
+        out.provenance["centres"] = {cid: role for cid, _hub, role, _name in CENTRES}
+    if flows.parks:
+        rng = _flow_rng(seed, _STREAM_PARKS)
+        park_roads, parks, vans = _add_parks(flows, b, isles, carriers, out, ferries, centres, rng)
+        out.roads += park_roads
+        out.stations += parks
+        out.vehicles += vans
+    return out
+
+
+def _village_pickups(
+    stations: list[Station], share: float, rng: np.random.Generator
+) -> list[Station]:
+    """Each village sends its drawn share of each carrier's weekly deliveries (none of 0)."""
+    spread = rng.uniform(*_PICKUP_SPREAD, len(stations)) * share
+    out = []
+    for st, q in zip(stations, spread, strict=True):
+        pickup = {c: round(n * float(q)) for c, n in st.demand.items()}
+        pickup = {c: n for c, n in pickup.items() if n > 0}
+        out.append(st.model_copy(update={"pickup": pickup}) if pickup else st)
+    return out
+
+
+def _visit_load(st: Station) -> int:
+    """Parcels a whole visit delivers and collects, all carriers."""
+    return -(-(st.parcels + sum(st.pickup.values())) // st.min_visits)
+
+
+def _van_visit_load(b: _Builder, stations: list[Station]) -> int:
+    """The largest visit to a station a van from the main island can reach (1 if none)."""
+    return max(
+        (_visit_load(s) for s in stations if b.isle(s.node).access != "boat_only"), default=1
+    )
+
+
+def _fit_pickups(
+    vehicles: list[Vehicle], stations: list[Station], b: _Builder, share: float
+) -> list[Vehicle]:
+    """Capacities grown by ``share`` (parcels come aboard as others leave) and to a whole
+    visit of every station each vehicle can reach: its boat-only island's, or every other."""
+    isle_of = [b.isle(s.node) for s in stations]
+    load = [_visit_load(s) for s in stations]
+    by_van = _van_visit_load(b, stations)
+    out = []
+    for v in vehicles:
+        home = b.isle(v.depot)
+        if home.access == "boat_only":
+            need = max(ld for ld, i in zip(load, isle_of, strict=True) if i is home)
+        else:
+            need = by_van
+        cap = max(math.ceil(v.capacity * (1 + share) / _CAP_STEP) * _CAP_STEP, need)
+        out.append(v.model_copy(update={"capacity": cap}))
+    return out
+
+
+def _add_centres(b: _Builder, main: _Isle, rng: np.random.Generator) -> list[Road]:
+    """The processing and cross-border centres' docks as ``centre`` nodes beside their
+    hubs on the main island, each joined to its hub by a short road."""
+    roads = []
+    for cid, hub, _role, name in CENTRES:
+        hx, hy = b.xy[b.index[hub]]
+        d = float(rng.uniform(*_CENTRE_OFFSET_KM))
+        a = float(rng.uniform(0, 2 * math.pi))
+        b.node(cid, "centre", main, (hx + d * math.cos(a), hy + d * math.sin(a)), name)
+        km = max(b.km(cid, hub, detour=_ROAD_DETOUR), _MIN_ACCESS_KM)
+        roads.append(_road(cid, hub, km, km / rng.uniform(*_ACCESS_KMH) * 60))
+    return roads
+
+
+@dataclass(frozen=True)
+class _ParkPlan:
+    """One park before it is placed: who sends how much a day, its hours, where to."""
+
+    carriers: tuple[str, ...]
+    daily: tuple[int, ...]  # parcels a day, per carrier in ``carriers``
+    open: tuple[int, int]
+    service: float
+    cold: bool
+    to: str | None  # the centre it hands in at, or None: the collecting vehicle's depot
+    trunk: int  # the cut-off it would like (a trunk departure)
+    slack: int  # the cut-off is at least this long after the latest hand-in
+
+
+class _Clock:
+    """Earliest arrivals by road and at most one vehicle-ferry crossing, from the road
+    minutes of a few source nodes (depots, centres, vehicle-ferry piers); a park joins the
+    roads by one access road to a node whose minutes the sources know."""
+
+    def __init__(
+        self, b: _Builder, roads: list[Road], ferries: list[Ferry], sources: list[str]
+    ) -> None:
+        self.index = b.index
+        self.drive = b.drive_minutes(roads, sources)
+        self.lines = [f for f in ferries if f.vehicles]
+        self.spur: dict[str, tuple[str, float]] = {}  # park -> (node it joins, minutes)
+
+    def road(self, a: str, z: str) -> float:
+        """Shortest road minutes between ``a`` and ``z`` (inf when no road joins them)."""
+        if a in self.spur:
+            near, minutes = self.spur[a]
+            return minutes + self.road(near, z)
+        if z in self.spur:
+            return self.road(z, a)
+        if z in self.drive:
+            return float(self.drive[z][self.index[a]])
+        return float(self.drive[a][self.index[z]])
+
+    def arrive(self, a: str, z: str, t: float, day: str) -> float:
+        """Earliest arrival at ``z`` leaving ``a`` at minute ``t`` of ``day`` (inf if none)."""
+        best = t + self.road(a, z)
+        for f in self.lines:
+            to_pier, from_pier = self.road(a, f.from_), self.road(f.to, z)
+            if not (math.isfinite(to_pier) and math.isfinite(from_pier)):
+                continue
+            sail = next((d for d in f.departures.get(day, ()) if d >= t + to_pier), None)
+            if sail is not None:
+                best = min(best, sail + f.minutes + from_pier)
+        return best
+
+
+def _collect(
+    clock: _Clock, depot: str, park: str, plan: _ParkPlan, day: str
+) -> tuple[float, float] | None:
+    """A van's day from ``depot``: to the park, load in its hours, hand in (at the centre,
+    or at home), home by the shift's end; (hand-in minute, ride) or None if it cannot."""
+    start, end = _SHIFT
+    arrive = clock.arrive(depot, park, start, day)
+    if arrive > plan.open[1]:
+        return None
+    leave = max(arrive, plan.open[0]) + plan.service
+    hand_at = plan.to or depot
+    hand = clock.arrive(park, hand_at, leave, day)
+    home = hand if hand_at == depot else clock.arrive(hand_at, depot, hand, day)
+    if home > end:
+        return None
+    return hand, hand - leave
+
+
+def _park_plan(
+    cold: bool,
+    carriers: list[Carrier],
+    cap_of: dict[str, int],
+    centres: list[str],
+    rng: np.random.Generator,
+) -> _ParkPlan:
+    """One park's senders, daily parcels (a day fills at most ``_PARK_FILL`` of any van of
+    its carriers), factory hours, loading minutes, centre and cut-off slack."""
+    m = len(carriers)
+    n = int(rng.integers(1, min(_PARK_MAX_CARRIERS, m) + 1))
+    ids = tuple(carriers[int(j)].id for j in sorted(rng.choice(m, n, replace=False)))
+    daily = rng.integers(_PARK_DAILY[0], _PARK_DAILY[1] + 1, n)
+    limit = int(_PARK_FILL * min(cap_of[c] for c in ids))
+    if daily.sum() > limit:
+        daily = np.maximum(1, np.floor(daily * limit / daily.sum())).astype(int)
+    opening = _PARK_OPENINGS[int(rng.integers(len(_PARK_OPENINGS)))]
+    service = float(rng.choice(_PARK_SERVICE))
+    centre = int(rng.integers(len(CENTRES)))  # drawn with or without deadlines: same parks
+    trunk = int(rng.choice(_TRUNK_CUTOFFS))
+    slack = int(rng.choice(_CUTOFF_SLACK))
+    to = centres[centre] if centres else None
+    return _ParkPlan(ids, tuple(int(d) for d in daily), opening, service, cold, to, trunk, slack)
+
+
+def _place_park(
+    b: _Builder,
+    clock: _Clock,
+    isles: list[_Isle],
+    pid: str,
+    plan: _ParkPlan,
+    rng: np.random.Generator,
+) -> tuple[Road, float, float]:
+    """Put the park where each of its carriers' depots can collect it on every service
+    day; its access road, latest hand-in minute and longest ride."""
+    spots = [i for i in isles if i.access != "boat_only"]
+    weights = np.array([i.r**2 for i in spots])
+    depots = [f"dep-{c}" for c in plan.carriers]
+    for _ in range(_PARK_TRIES):
+        isle = spots[int(rng.choice(len(spots), p=weights / weights.sum()))]
+        xy = b.disc_point(isle, _PARK_DISC, rng)
+        near, km = _nearest(b, isle, xy)
+        minutes = km / float(rng.uniform(*_ACCESS_KMH)) * 60
+        clock.spur[pid] = (near, minutes)
+        days = [_collect(clock, d, pid, plan, day) for d in depots for day in WEEK[:_SERVICE_DAYS]]
+        fits = [f for f in days if f is not None]
+        if len(fits) == len(days):
+            kind = "Cold-chain park" if plan.cold else "Industrial park"
+            b.node(pid, "park", isle, xy, f"{kind} {pid.removeprefix('park')}")
+            road = _road(pid, near, km, minutes)
+            return road, max(h for h, _ in fits), max(r for _, r in fits)
+    raise RuntimeError(f"could not place {pid}")  # pragma: no cover - the main island fits
+
+
+def _nearest(b: _Builder, isle: _Isle, xy: tuple[float, float]) -> tuple[str, float]:
+    """The island's node (not a park) nearest to ``xy`` and the road km to it."""
+    nodes = [k for k in isle.nodes if b.rows[k][0] != "park"]
+    here = np.array([b.lon(xy[0]), b.lat(xy[1])])
+    km = _haversine(b.lonlat[nodes], here) * _ROAD_DETOUR
+    k = int(np.argmin(km))
+    return b.ids[nodes[k]], max(float(km[k]), _MIN_ACCESS_KM)
+
+
+def _park_station(pid: str, plan: _ParkPlan, hand: float, ride: float) -> Station:
+    """The park as a station: it sends (no demand) every service day; its trunk cut-off,
+    or later if its latest hand-in needs it, and a cold ride limit above its longest ride."""
+    cutoff = None
+    if plan.to is not None:
+        earliest = math.ceil((hand + plan.slack) / _CUTOFF_STEP) * _CUTOFF_STEP
+        cutoff = min(_SHIFT[1], max(plan.trunk, earliest))
+    max_ride = MAX_RIDE_DEFAULT
+    if plan.cold:
+        longest = math.ceil((ride + _RIDE_MARGIN) / _RIDE_STEP) * _RIDE_STEP
+        max_ride = max(MAX_RIDE_DEFAULT, longest)
+    return Station(
+        node=pid,
+        min_visits=_SERVICE_DAYS,
+        open=plan.open,
+        service_minutes=plan.service,
+        pickup={c: d * _SERVICE_DAYS for c, d in zip(plan.carriers, plan.daily, strict=True)},
+        pickup_to=plan.to,
+        pickup_by=cutoff,
+        cold=plan.cold,
+        max_ride=max_ride,
+    )
+
+
+def _park_vans(
+    pid: str, plan: _ParkPlan, cap_of: dict[str, int], need: int, rng: np.random.Generator
+) -> list[Vehicle]:
+    """One more van per carrier of the park at the carrier's main depot: refrigerated and
+    able to load the park's whole day when the park is cold, else like its other vans;
+    either can carry a whole visit (``need``) of any village it reaches."""
+    whole_day = math.ceil(sum(plan.daily) / _COLD_CAP_STEP) * _COLD_CAP_STEP
+    cold_cap = max(_COLD_MIN_CAP, whole_day, need)
+    vans = []
+    for c in plan.carriers:
+        if plan.cold:
+            van = _vehicle(f"{c}-{pid}-cold", c, f"dep-{c}", cold_cap, "van", rng)
+            vans.append(van.model_copy(update={"refrigerated": True}))
+        else:
+            vans.append(_vehicle(f"{c}-{pid}", c, f"dep-{c}", cap_of[c], "van", rng))
+    return vans
+
+
+def _add_parks(
+    flows: Flows,
+    b: _Builder,
+    isles: list[_Isle],
+    carriers: list[Carrier],
+    parts: _FlowParts,
+    ferries: list[Ferry],
+    centres: list[str],
+    rng: np.random.Generator,
+) -> tuple[list[Road], list[Station], list[Vehicle]]:
+    """``flows.parks`` parks (the first ``flows.cold_parks`` of a drawn order cold): their
+    access roads, stations and the vans that collect them."""
+    cap_of = {
+        c.id: max(v.capacity for v in parts.vehicles if v.depot == f"dep-{c.id}") for c in carriers
+    }
+    cold = set(rng.permutation(flows.parks)[: flows.cold_parks].tolist())
+    plans = [_park_plan(k in cold, carriers, cap_of, centres, rng) for k in range(flows.parks)]
+    piers = {end for f in ferries if f.vehicles for end in (f.from_, f.to)}
+    sources = [f"dep-{c.id}" for c in carriers] + centres + sorted(piers)
+    clock = _Clock(b, parts.roads, ferries, sources)
+    need = _van_visit_load(b, parts.stations)
+    roads, stations, vans = [], [], []
+    for k, plan in enumerate(plans):
+        pid = f"park{k + 1}"
+        road, hand, ride = _place_park(b, clock, isles, pid, plan, rng)
+        roads.append(road)
+        stations.append(_park_station(pid, plan, hand, ride))
+        vans += _park_vans(pid, plan, cap_of, need, rng)
+    return roads, stations, vans
