@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from islandroute import plan_week
+from islandroute.datasets.synthetic import archipelago
 from islandroute.errors import InfeasibleError
 from islandroute.model.network import Network
 from islandroute.model.plan import Plan, Route
@@ -231,3 +232,40 @@ def test_every_plan_keeps_the_hand_in_rules(
             for c, q in s.pickup.items():
                 got[(s.node, c)] = got.get((s.node, c), 0) + q
     assert got == sent
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    seed=st.integers(0, 10_000),
+    n_islands=st.integers(2, 5),
+    parks=st.integers(1, 3),
+    cold=st.integers(0, 1),
+    share=st.sampled_from([0.0, 0.05, 0.15]),
+    mode=st.sampled_from(["joint", "separate"]),
+)
+def test_generated_archipelagos_with_pickups_plan_valid(
+    seed: int, n_islands: int, parks: int, cold: int, share: float, mode: str
+) -> None:
+    net = archipelago(
+        24,
+        n_islands=n_islands,
+        n_carriers=2,
+        seed=seed,
+        parks=parks,
+        pickup_share=share,
+        cold_parks=min(cold, parks),
+        deadlines=True,
+    )
+    plan = plan_week(net, mode=mode, time_limit=3, seed=seed)
+    assert validate(net, plan) == []
+    check_hand_ins(net, plan)
+    for s in net.stations:
+        if s.cold:
+            riders = {
+                r.vehicle for r in plan.routes for x in r.stops if x.node == s.node and x.pickup
+            }
+            assert riders and all(net.vehicle_by_id[v].refrigerated for v in riders)

@@ -498,6 +498,7 @@ def _check_deadline(net: Network, park: Station) -> None:
     """The cut-off is in shift and no earlier than opening + loading + the drive there."""
     assert park.pickup_to in net.provenance["centres"]
     assert net.node_by_id[park.pickup_to].kind == "centre"
+    assert net.node_by_id[park.pickup_to].role == net.provenance["centres"][park.pickup_to]
     assert park.pickup_by <= SHIFT_END
     ready = park.open[0] + park.service_minutes
     for day in SERVICE_DAYS:

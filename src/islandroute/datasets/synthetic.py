@@ -1191,11 +1191,11 @@ def _add_centres(b: _Builder, main: _Isle, rng: np.random.Generator) -> list[Roa
     """The processing and cross-border centres' docks as ``centre`` nodes beside their
     hubs on the main island, each joined to its hub by a short road."""
     roads = []
-    for cid, hub, _role, name in CENTRES:
+    for cid, hub, role, name in CENTRES:
         hx, hy = b.xy[b.index[hub]]
         d = float(rng.uniform(*_CENTRE_OFFSET_KM))
         a = float(rng.uniform(0, 2 * math.pi))
-        b.node(cid, "centre", main, (hx + d * math.cos(a), hy + d * math.sin(a)), name)
+        b.node(cid, "centre", main, (hx + d * math.cos(a), hy + d * math.sin(a)), name, role)
         km = max(b.km(cid, hub, detour=_ROAD_DETOUR), _MIN_ACCESS_KM)
         roads.append(_road(cid, hub, km, km / rng.uniform(*_ACCESS_KMH) * 60))
     return roads
