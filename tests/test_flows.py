@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from islandroute.analysis.flows import FlowKpis, FlowReport, flow_comparison_rows, flows, ledger
+from islandroute.analysis.flows import FlowKpis, FlowReport, flow_comparison_rows, flows
+from islandroute.analysis.handins import ledger
 from islandroute.cli import main
 from islandroute.datasets.synthetic import archipelago
 from islandroute.model import Carrier, Network, Node, Plan, Route, Station, Stop, Vehicle
@@ -217,9 +218,15 @@ def test_flow_kpis_add_and_compare_side_by_side() -> None:
     s = a + b
     assert (s.delivered, s.collected, s.on_time, s.missing, s.cold_minutes_max) == (4, 6, 4, 1, 50)
     rows = flow_comparison_rows({"ems": a}, {"ems": b})
-    assert [r["carrier"] for r in rows] == ["ems", "total"]
-    assert rows[0]["delivered alone"] == 3 and rows[0]["delivered joint"] == 1
-    assert rows[0]["on time % alone"] == 100.0 and rows[0]["on time % joint"] == 0.0
+    assert [(r["carrier"], r["week"]) for r in rows] == [
+        ("ems", "alone"),
+        ("ems", "joint"),
+        ("total", "alone"),
+        ("total", "joint"),
+    ]
+    assert [r["delivered"] for r in rows] == [3, 1, 3, 1]
+    assert [r["on time %"] for r in rows[:2]] == [100.0, 0.0]
+    assert [r["cold max min"] for r in rows[:2]] == [50.0, 20.0]
     assert FlowKpis().on_time_share is None
 
 
