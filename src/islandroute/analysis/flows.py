@@ -115,13 +115,15 @@ class FlowKpis(BaseModel):
         return self.cold - self.cold_ok
 
     def __add__(self, other: FlowKpis) -> FlowKpis:
+        """Both flows together (counts add up, the longest cold ride is kept); built
+        without validation, as both parts were validated."""
         data = {
             name: getattr(self, name) + getattr(other, name)
             for name in FlowKpis.model_fields
             if name != "cold_minutes_max"
         }
         data["cold_minutes_max"] = max(self.cold_minutes_max, other.cold_minutes_max)
-        return FlowKpis(**data)
+        return FlowKpis.model_construct(**data)
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,7 @@ def _delivery_records(net: Network, plan: Plan) -> list[FlowRecord]:
 def _batch_record(batch: Batch, pieces: Sequence[HandIn]) -> FlowRecord:
     """A batch's collection and what became of it: handed in, on time, outbound, cold."""
     handed = sum(p.parcels for p in pieces)
-    cold = [p for p in pieces if batch.cold]
+    cold = list(pieces) if batch.cold else []
     kpis = FlowKpis(
         collected=batch.parcels,
         handed_in=handed,
