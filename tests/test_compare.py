@@ -74,6 +74,55 @@ def test_report_table_json_and_dataframe(report: CompareReport) -> None:
     assert report.joint_plan is not None and report.joint_plan.cost == report.joint.cost
 
 
+def test_report_carries_flows_of_both_weeks(report: CompareReport) -> None:
+    # no pickups here: every parcel delivered alone and jointly, nothing collected
+    for r in report.carriers:
+        assert r.flows_alone.delivered == r.flows_joint.delivered == r.parcels
+        assert r.flows_alone.collected == r.flows_joint.collected == 0
+    assert report.flows_separate.delivered == report.flows_joint.delivered
+    assert report.flows_joint.delivered == report.joint.parcels
+    assert report.flow_text() == "" and "two in, one out" not in report.text()
+    df = report.to_dataframe()
+    assert df.loc["total", "joint_delivered"] == report.joint.parcels
+    assert df.loc["total", "separate_on_time_pct"] is None
+
+
+def test_flows_side_by_side_with_pickups() -> None:
+    base = archipelago(n_stations=6, n_islands=2, n_carriers=2, seed=2)
+    stations = tuple(
+        s.model_copy(update={"pickup": {c: q // 4 for c, q in s.demand.items()}})
+        for s in base.stations
+    )
+    net = base.replace(stations=stations)
+    rep = compare(net, time_limit=TIME_LIMIT, seed=0, allocation="none", executor=SerialExecutor())
+    sent = {c: sum(s.pickup.get(c, 0) for s in net.stations) for c in rep.players}
+    for r in rep.carriers:  # plain pickups: all handed in at the depot, on time
+        for k in (r.flows_alone, r.flows_joint):
+            assert (k.delivered, k.collected, k.on_time) == (
+                r.parcels,
+                sent[r.carrier],
+                k.collected,
+            )
+            assert k.outbound == 0
+    assert rep.flows_joint.collected == rep.flows_separate.collected == sum(sent.values()) > 0
+    rows = {(row["carrier"], row["week"]): row for row in rep.flow_table()}
+    assert list(rows) == [(c, w) for c in (*rep.players, "total") for w in ("alone", "joint")]
+    assert (
+        rows["total", "alone"]["collected"]
+        == rows["total", "joint"]["collected"]
+        == sum(sent.values())
+    )
+    assert rows["total", "joint"]["on time %"] == 100.0
+    text = rep.text()
+    assert "two in, one out" in text and "on time %" in text and "cold max min" in text
+    df = rep.to_dataframe()
+    assert df.loc["total", "separate_collected"] == df.loc["total", "joint_collected"]
+    doc = json.loads(rep.to_json())
+    assert doc["flows_joint"]["collected"] == sum(sent.values())
+    back = CompareReport.model_validate(doc)
+    assert back.carriers[0].flows_alone == rep.carriers[0].flows_alone
+
+
 def test_coalition_plans_are_reproducible() -> None:
     tiny = archipelago(n_stations=6, n_islands=2, n_carriers=2, seed=2)
     job = CoalitionJob(coalition=("ems", "zto"), time_limit=TIME_LIMIT, seed=5)

@@ -39,3 +39,8 @@ def test_notebook_runs_headless(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(images) >= 2  # allocation bars and the route map
     text = "".join(o.get("text", "") for o in outputs)
     assert "Shapley shares add up to" in text and "Joint delivery costs" in text
+    # two in, one out: the flows side by side, alone and joint, and the joint week's tables
+    assert "delivery, collection and outbound, alone and joint" in text
+    assert "two in, one out (两进一出): delivered" in text and "on time 100.0%" in text
+    markdown = "".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    assert "### By carrier" in markdown and "| total |" in markdown

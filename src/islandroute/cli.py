@@ -214,6 +214,19 @@ def plan_table(plan: Plan) -> str:
     return table(rows, cols)
 
 
+def has_pickups(net: Network) -> bool:
+    """Whether any station sends parcels (the plan then collects and hands them in)."""
+    return any(q > 0 for s in net.stations for q in s.pickup.values())
+
+
+def flow_summary(net: Network, plan: Plan) -> str:
+    """Two in, one out: delivered, collected and outbound parcels, on-time share and
+    cold minutes on board, overall and per carrier."""
+    from islandroute.analysis.flows import flows
+
+    return flows(net, plan).text()
+
+
 def _cmd_network(args: argparse.Namespace) -> int:
     if args.action == "export":
         prepare_output(args.out, [args.network])
@@ -254,6 +267,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     violations = validate(net, plan)
     print(plan.summary())
     print(plan_table(plan))
+    if has_pickups(net):
+        print(flow_summary(net, plan))
     if args.out:
         plan.to_json(args.out)
         print(f"wrote {args.out}")
@@ -414,4 +429,12 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 
-__all__ = ["build_parser", "load_network", "main", "network_summary", "plan_table"]
+__all__ = [
+    "build_parser",
+    "flow_summary",
+    "has_pickups",
+    "load_network",
+    "main",
+    "network_summary",
+    "plan_table",
+]

@@ -1,5 +1,5 @@
-"""Plain aligned text tables for terminals and reports (no layer of its own: used by the
-analysis reports and the command line alike)."""
+"""Plain aligned text tables for terminals and Markdown tables for reports (no layer of
+its own: used by the analysis reports and the command line alike)."""
 
 from __future__ import annotations
 
@@ -26,3 +26,17 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(lines)
+
+
+def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """A Markdown (GitHub) table of ``columns`` from ``rows``: the first column left-
+    aligned, the others right-aligned, cells as :func:`cell` writes them."""
+    head = "| " + " | ".join(_escape(c) for c in columns) + " |"
+    rule = "|" + "|".join(":---" if i == 0 else "---:" for i in range(len(columns))) + "|"
+    body = ["| " + " | ".join(_escape(cell(r.get(c))) for c in columns) + " |" for r in rows]
+    return "\n".join([head, rule, *body])
+
+
+def _escape(text: str) -> str:
+    """A cell's text with the column separator escaped."""
+    return text.replace("|", "\\|")

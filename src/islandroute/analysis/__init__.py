@@ -5,6 +5,9 @@ executor that runs many weekly plans locally or on a Dask cluster.
     report = compare(net, time_limit=20, seed=0)          # Shapley exact up to 8 carriers
     print(report.text()); report.to_dataframe()
 
+    from islandroute.analysis import flows                 # two in, one out of one plan
+    print(flows(net, plan).text())
+
 Layering: this package imports model, network, planning and datasets; nothing below it
 imports analysis.
 """
@@ -30,6 +33,7 @@ from islandroute.analysis.coalitions import (
 )
 from islandroute.analysis.compare import CarrierRow, CompareReport, compare, compare_many
 from islandroute.analysis.executor import SerialExecutor, run_jobs
+from islandroute.analysis.flows import FlowKpis, FlowReport, flows
 from islandroute.analysis.scenarios import (
     ScenarioReport,
     cancel_ferries,
@@ -50,6 +54,8 @@ __all__ = [
     "CompareReport",
     "CoreCheck",
     "CoreViolation",
+    "FlowKpis",
+    "FlowReport",
     "RunSettings",
     "ScenarioReport",
     "SerialExecutor",
@@ -62,6 +68,7 @@ __all__ = [
     "compare_scenarios",
     "default_scenarios",
     "electric_share",
+    "flows",
     "plan_coalition",
     "proportional",
     "restrict",

@@ -36,6 +36,14 @@ from islandroute.analysis.coalitions import (
     restrict,
 )
 from islandroute.analysis.executor import Progress, Submitter, run_jobs
+from islandroute.analysis.flows import (
+    COMPARED_FLOWS,
+    COMPARISON_COLUMNS,
+    FlowKpis,
+    flow_comparison_rows,
+    flows,
+    total,
+)
 from islandroute.analysis.settings import AllocationMethod, RunSettings
 from islandroute.errors import IslandrouteError
 from islandroute.model.exchange import write_text_atomic
@@ -54,6 +62,16 @@ __all__ = [
     "needed_coalitions",
     "players_of",
 ]
+
+#: Flow columns of the carriers' table (``separate_<name>``, ``joint_<name>``): the
+#: parcels delivered, collected and sent out, as compared side by side.
+FLOW_COLUMNS: dict[str, str] = {
+    "delivered": "delivered",
+    "collected": "collected",
+    "outbound": "outbound",
+    "on_time_pct": "on time %",
+    "cold_minutes_max": "cold max min",
+}
 
 #: KPIs compared between separate and joint weeks (lower is better for all of them).
 KPI_FIELDS: tuple[str, ...] = (
@@ -80,13 +98,17 @@ class CarrierRow(BaseModel):
     shapley_error: float | None = None
     by_parcels: float
     by_standalone: float
+    flows_alone: FlowKpis = FlowKpis()
+    flows_joint: FlowKpis = FlowKpis()
 
 
 class CompareReport(BaseModel):
     """Separate against joint: totals, savings in %, per-carrier shares, the core check.
 
     ``coalitions`` holds every planned coalition's cost (``"ems+zto"`` -> yuan), the
-    characteristic function the Shapley value was computed from.
+    characteristic function the Shapley value was computed from. ``flows_separate`` and
+    ``flows_joint`` are the parcels delivered, collected and sent out (two in, one out)
+    of the separate weeks together and of the joint week; each carrier's are in its row.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -105,6 +127,8 @@ class CompareReport(BaseModel):
     coalitions: dict[str, float] = Field(default_factory=dict)
     errors: dict[str, str] = Field(default_factory=dict)
     seconds: float = 0.0
+    flows_separate: FlowKpis = FlowKpis()
+    flows_joint: FlowKpis = FlowKpis()
     joint_plan: Plan | None = Field(default=None, exclude=True, repr=False)
 
     @property
@@ -124,18 +148,11 @@ class CompareReport(BaseModel):
         the allocations of the joint cost."""
         import pandas as pd
 
-        def row(who: str, sep: Kpis, joint: Kpis) -> dict[str, Any]:
-            out: dict[str, Any] = {"carrier": who}
-            for f in KPI_FIELDS:
-                a, b = float(getattr(sep, f)), float(getattr(joint, f))
-                out[f"separate_{f}"] = a
-                out[f"joint_{f}"] = b
-                out[f"{f}_saving_pct"] = _pct(a, b)
-            return out
-
         rows = []
         for r in self.carriers:
-            d = row(r.carrier, r.standalone, r.joint_parcel_share)
+            d = _side_by_side(
+                r.carrier, (r.standalone, r.joint_parcel_share), (r.flows_alone, r.flows_joint)
+            )
             d.update(
                 parcels=r.parcels,
                 standalone_cost=r.standalone.cost,
@@ -148,7 +165,9 @@ class CompareReport(BaseModel):
                 ),
             )
             rows.append(d)
-        tot = row("total", self.separate, self.joint)
+        tot = _side_by_side(
+            "total", (self.separate, self.joint), (self.flows_separate, self.flows_joint)
+        )
         tot.update(
             parcels=sum(r.parcels for r in self.carriers),
             standalone_cost=self.separate.cost,
@@ -191,6 +210,22 @@ class CompareReport(BaseModel):
             rows.append(d)
         return rows
 
+    def flow_table(self) -> list[dict[str, Any]]:
+        """Two rows per carrier and for the total, alone (its separate week) and joint:
+        delivered, collected, outbound, on-time share and cold minutes on board."""
+        return flow_comparison_rows(
+            {r.carrier: r.flows_alone for r in self.carriers},
+            {r.carrier: r.flows_joint for r in self.carriers},
+        )
+
+    def flow_text(self) -> str:
+        """Two in, one out side by side, separate against joint (empty when no carrier
+        collects anything)."""
+        if not (self.flows_separate.collected or self.flows_joint.collected):
+            return ""
+        head = "two in, one out (两进一出): delivery, collection and outbound, alone and joint"
+        return "\n".join([head, table(self.flow_table(), COMPARISON_COLUMNS)])
+
     def text(self) -> str:
         """The comparison as readable text tables."""
         lines = [
@@ -217,6 +252,8 @@ class CompareReport(BaseModel):
             )
         if self.core is not None:
             lines.append(self.core.describe())
+        if self.flow_text():
+            lines += ["", self.flow_text()]
         for k, e in self.errors.items():
             lines.append(f"error in {k}: {e}")
         return "\n".join(lines)
@@ -234,6 +271,22 @@ class CompareReport(BaseModel):
         if path:
             write_text_atomic(path, text)
         return text
+
+
+def _side_by_side(
+    who: str, kpis: tuple[Kpis, Kpis], flow: tuple[FlowKpis, FlowKpis]
+) -> dict[str, Any]:
+    """A carriers' table row: each KPI and flow separate and joint, and KPI savings."""
+    out: dict[str, Any] = {"carrier": who}
+    for f in KPI_FIELDS:
+        a, b = float(getattr(kpis[0], f)), float(getattr(kpis[1], f))
+        out[f"separate_{f}"] = a
+        out[f"joint_{f}"] = b
+        out[f"{f}_saving_pct"] = _pct(a, b)
+    for name, label in FLOW_COLUMNS.items():
+        out[f"separate_{name}"] = COMPARED_FLOWS[label](flow[0])
+        out[f"joint_{name}"] = COMPARED_FLOWS[label](flow[1])
+    return out
 
 
 def _pct(before: float, after: float | None) -> float:
@@ -374,7 +427,8 @@ def _coalition_jobs(
         )
         for s in need:
             members = tuple(p for p in players if p in s)
-            jobs.append((base, cfg.job(members, tag=tag, keep_plan=(s == grand))))
+            keep = s == grand or len(s) == 1  # their plans give the flows side by side
+            jobs.append((base, cfg.job(members, tag=tag, keep_plan=keep)))
             labels.append(f"{tag}: {'+'.join(members)}")
     return work, jobs, labels
 
@@ -416,7 +470,10 @@ def _assemble(
     by_parcels = proportional(parcels, joint.cost, "parcels")
     by_alone = proportional({p: alone[p].cost for p in players}, joint.cost, "standalone")
     shap, core = _shapley(players, res, cfg, errors)
-    rows = _carrier_rows(net, players, res, parcels, shap, (by_parcels, by_alone))
+    flow_alone, flow_joint = _flows(net, players, res)
+    rows = _carrier_rows(
+        net, players, res, parcels, shap, (by_parcels, by_alone), (flow_alone, flow_joint)
+    )
     return CompareReport(
         network=net.name,
         players=players,
@@ -432,8 +489,24 @@ def _assemble(
         coalitions={coalition_key(s, players): r.cost for s, r in res.items()},
         errors=errors,
         seconds=round(seconds, 3),
+        flows_separate=total(flow_alone.values()),
+        flows_joint=total(flow_joint.values()),
         joint_plan=joint.plan,
     )
+
+
+def _flows(
+    net: Network, players: tuple[str, ...], res: dict[Coalition, CoalitionResult]
+) -> tuple[dict[str, FlowKpis], dict[str, FlowKpis]]:
+    """Each carrier's flows in its stand-alone week and in the joint week (nothing for
+    a week planned without its plan kept)."""
+    joint_plan = res[frozenset(players)].plan
+    joint = flows(net, joint_plan).by_carrier if joint_plan is not None else {}
+    alone = {}
+    for p in players:
+        plan = res[frozenset([p])].plan
+        alone[p] = flows(net, plan).by_carrier.get(p, FlowKpis()) if plan else FlowKpis()
+    return alone, {p: joint.get(p, FlowKpis()) for p in players}
 
 
 def _refuse_unplanned(
@@ -494,10 +567,13 @@ def _carrier_rows(
     parcels: dict[str, int],
     shap: Allocation | None,
     splits: tuple[Allocation, Allocation],
+    flow: tuple[dict[str, FlowKpis], dict[str, FlowKpis]],
 ) -> tuple[CarrierRow, ...]:
-    """One row per carrier: its parcels, stand-alone KPIs, parcel share of the joint week
-    and its share of the joint cost by Shapley, by parcels and by stand-alone cost."""
+    """One row per carrier: its parcels, stand-alone KPIs, parcel share of the joint week,
+    its share of the joint cost by Shapley, by parcels and by stand-alone cost, and its
+    flows alone and joint."""
     by_parcels, by_alone = splits
+    flow_alone, flow_joint = flow
     joint = res[frozenset(players)]
     names = {c.id: c.name for c in net.carriers}
     return tuple(
@@ -511,6 +587,8 @@ def _carrier_rows(
             shapley_error=shap.error.get(p) if shap else None,
             by_parcels=by_parcels.shares[p],
             by_standalone=by_alone.shares[p],
+            flows_alone=flow_alone[p],
+            flows_joint=flow_joint[p],
         )
         for p in players
     )
