@@ -15,6 +15,7 @@ from islandroute.datasets.synthetic import archipelago
 from islandroute.errors import InfeasibleError
 from islandroute.model.network import Network
 from islandroute.model.plan import Plan, Route
+from islandroute.planning import week as week_module
 from islandroute.validate import validate
 
 WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -185,7 +186,7 @@ def test_cold_parcels_without_a_refrigerated_vehicle_are_named() -> None:
         plan_week(Network.from_dict(doc), mode="separate", time_limit=2)
     text = str(info.value)
     assert "station 'fish': cold: its cold parcels ride only refrigerated vehicles" in text
-    assert "ems's own vehicles has none" in text
+    assert "no vehicle of ems's own vehicles that can reach it is one" in text
 
 
 def test_a_ride_too_short_for_the_road_is_named() -> None:
@@ -269,3 +270,31 @@ def test_generated_archipelagos_with_pickups_plan_valid(
                 r.vehicle for r in plan.routes for x in r.stops if x.node == s.node and x.pickup
             }
             assert riders and all(net.vehicle_by_id[v].refrigerated for v in riders)
+
+
+def test_once_a_week_villages_hand_in_through_the_one_model_of_all_days(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Villages visited once a week choose their day inside one model of all days
+    (``merged.py``); their hand-ins at the centre ride along, on the day chosen."""
+    doc = two_islands_with_park()
+    for s in doc["stations"][:4]:
+        s.update(min_visits=1, pickup={"ems": 6}, pickup_to="c", pickup_by=1050)
+    net = Network.from_dict(doc)
+    models = []
+    real = week_module.merge
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        merged = real(*args, **kwargs)
+        models.append(merged.model)
+        return merged
+
+    monkeypatch.setattr(week_module, "merge", spy)
+    plan = plan_week(net, mode="joint", time_limit=6, seed=2)
+    assert models and all(m.handins and m.load_change is not None for m in models)
+    assert validate(net, plan) == []
+    check_hand_ins(net, plan)
+    for r in plan.routes:
+        for i, s in enumerate(r.stops):
+            if s.node.startswith("s") and s.pickup:
+                assert any(t.node == "c" and t.handin for t in r.stops[i + 1 :])

@@ -977,7 +977,9 @@ _PARK_OPENINGS: tuple[tuple[int, int], ...] = ((450, 1050), (480, 1020), (480, 1
 _PARK_SERVICE = (15.0, 20.0, 25.0)  # minutes to load a park's parcels
 _PARK_DAILY = (20, 120)  # parcels a day per carrier at a park, inclusive bounds
 _PARK_MAX_CARRIERS = 3
-_PARK_FILL = 0.8  # a park's day of pickups fills at most this share of its carriers' vans
+_PARK_FILL = 0.8  # a park's busiest visit fills at most this share of its carriers' vans
+#: Monday's visit of an every-working-day station brings Sunday's parcels too
+_BUSIEST_DAY = 2 * _SERVICE_DAYS / 7
 _PARK_TRIES = 200  # positions tried for a park before giving up
 _PARK_DISC = 0.85  # parks lie within this share of their island's radius
 _ACCESS_KMH = (25.0, 35.0)  # speed on a park's or centre's access road
@@ -1277,13 +1279,13 @@ def _park_plan(
     centres: list[str],
     rng: np.random.Generator,
 ) -> _ParkPlan:
-    """One park's senders, daily parcels (a day fills at most ``_PARK_FILL`` of any van of
-    its carriers), factory hours, loading minutes, centre and cut-off slack."""
+    """One park's senders, daily parcels (its busiest visit fills at most ``_PARK_FILL`` of
+    any van of its carriers), factory hours, loading minutes, centre and cut-off slack."""
     m = len(carriers)
     n = int(rng.integers(1, min(_PARK_MAX_CARRIERS, m) + 1))
     ids = tuple(carriers[int(j)].id for j in sorted(rng.choice(m, n, replace=False)))
     daily = rng.integers(_PARK_DAILY[0], _PARK_DAILY[1] + 1, n)
-    limit = int(_PARK_FILL * min(cap_of[c] for c in ids))
+    limit = int(_PARK_FILL * min(cap_of[c] for c in ids) / _BUSIEST_DAY)
     if daily.sum() > limit:
         daily = np.maximum(1, np.floor(daily * limit / daily.sum())).astype(int)
     opening = _PARK_OPENINGS[int(rng.integers(len(_PARK_OPENINGS)))]
@@ -1361,9 +1363,9 @@ def _park_vans(
     pid: str, plan: _ParkPlan, cap_of: dict[str, int], need: int, rng: np.random.Generator
 ) -> list[Vehicle]:
     """One more van per carrier of the park at the carrier's main depot: refrigerated and
-    able to load the park's whole day when the park is cold, else like its other vans;
+    able to load the park's busiest visit when the park is cold, else like its other vans;
     either can carry a whole visit (``need``) of any village it reaches."""
-    whole_day = math.ceil(sum(plan.daily) / _COLD_CAP_STEP) * _COLD_CAP_STEP
+    whole_day = math.ceil(sum(plan.daily) * _BUSIEST_DAY / _COLD_CAP_STEP) * _COLD_CAP_STEP
     cold_cap = max(_COLD_MIN_CAP, whole_day, need)
     vans = []
     for c in plan.carriers:

@@ -232,9 +232,23 @@ class Reach:
 
 
 def visit_load(net: Network, st: Station, carrier: str) -> int:
-    """The fewest parcels the largest visit of a carrier at a station can carry."""
+    """The fewest parcels the largest visit of a carrier at a station can carry, over its
+    allowed patterns (a visit brings what came since the one before, or an equal share)."""
     w = st.demand.get(carrier, 0) + st.pickup.get(carrier, 0)
-    return math.ceil(w / max(1, st.min_visits))
+    fewest = math.ceil(w / max(1, st.min_visits))
+    patterns = net.allowed_patterns(st)
+    return min((_largest_visit(net, p, w) for p in patterns if p), default=fewest)
+
+
+def _largest_visit(net: Network, pattern: tuple[str, ...], w: int) -> int:
+    """The least the largest visit of ``pattern`` carries of ``w`` weekly parcels."""
+    even = math.ceil(w / len(pattern))
+    if net.rules.split == "equal":
+        return even
+    n = len(net.days)
+    idx = [net.days.index(d) for d in pattern]
+    gap = max((idx[k] - idx[k - 1]) % n or n for k in range(len(idx)))
+    return max(even, math.floor(w * gap / n))
 
 
 def diagnose(
@@ -250,7 +264,7 @@ def diagnose(
     carriers = carriers if carriers is not None else list(net.carrier_ids)
     groups = _fleet_groups(net, mode, carriers)
     reached = {key: _fleet_reach(reach, fleet, days) for key, fleet in groups.items()}
-    largest = {key: reach.largest_capacity(fleet, days) for key, fleet in groups.items()}
+    largest = {key: _largest(reach, fleet, days) for key, fleet in groups.items()}
     problems: list[Problem] = []
     for si, st in enumerate(reach.stations):
         for c in carriers:
@@ -271,6 +285,17 @@ def diagnose(
     return problems + [
         p for p in _handin_problems(net, reach, groups, carriers, mode) if p.obj not in named
     ]
+
+
+def _largest(reach: Reach, fleet: list[Vehicle], days: list[str]) -> np.ndarray:
+    """Per station, the largest vehicle of ``fleet`` that can serve it (a refrigerated one
+    where the station sends cold parcels)."""
+    cap = reach.largest_capacity(fleet, days)
+    cold = np.array([bool(st.cold and st.pickup) for st in reach.stations], dtype=bool)
+    if not cold.any():
+        return cap
+    chilled = reach.largest_capacity([v for v in fleet if v.refrigerated], days)
+    return np.where(cold, chilled, cap)
 
 
 def _handin_problems(
@@ -399,12 +424,7 @@ def _station_problem(
     if mode != "joint":
         need = visit_load(net, st, c)
         if need > cover.largest:
-            return Problem(
-                obj,
-                f"demand.{c}",
-                f"a visit carries at least {need} parcels of {c} but the largest "
-                f"vehicle of {who} that can reach it holds {cover.largest}",
-            )
+            return _too_big(st, c, need, cover.largest, f"vehicle of {who}")
     return None
 
 
@@ -414,22 +434,36 @@ def _joint_capacity(
     """In joint mode a visit may split by carrier over vehicles, but no carrier's part may
     exceed the largest vehicle that reaches the station (on any day it can be served)."""
     out = []
-    cap = reach.largest_capacity(list(net.vehicles), days)
+    cap = _largest(reach, list(net.vehicles), days)
     for si, st in enumerate(reach.stations):
         if not served[si].any():
             continue
-        for c in st.demand:
+        for c in dict.fromkeys([*st.demand, *st.pickup]):
             need = visit_load(net, st, c)
             if need > cap[si]:
-                out.append(
-                    Problem(
-                        f"station {st.node!r}",
-                        f"demand.{c}",
-                        f"a visit carries at least {need} parcels of {c} but the largest "
-                        f"vehicle that can reach it holds {int(cap[si])}",
-                    )
-                )
+                out.append(_too_big(st, c, need, int(cap[si]), "vehicle"))
     return out
+
+
+def _too_big(st: Station, c: str, need: int, cap: int, who: str) -> Problem:
+    """A visit of carrier ``c`` at ``st`` larger than the largest vehicle of ``who`` (a
+    refrigerated one where the station sends cold parcels) that can reach it."""
+    field = f"demand.{c}" if st.demand.get(c) else f"pickup.{c}"
+    if st.cold and st.pickup:
+        if cap == 0:
+            return Problem(
+                f"station {st.node!r}",
+                "cold",
+                f"its cold parcels ride only refrigerated vehicles and no {who} "
+                "that can reach it is one",
+            )
+        who = f"refrigerated {who}"
+    return Problem(
+        f"station {st.node!r}",
+        field,
+        f"a visit carries at least {need} parcels of {c} but the largest {who} "
+        f"that can reach it holds {cap}",
+    )
 
 
 def check_network(net: Network, travel: Travel | None = None) -> list[Problem]:

@@ -20,6 +20,10 @@ BIG = 10**9
 OPENING_SHARE = 0.3  # default share of a cold solve for the opening run (Tuning.opening_share)
 MIN_SOLVE_S = 0.02  # default least seconds OR-Tools is started with (Tuning.min_solve_s)
 MS = 1000  # milliseconds a second
+#: first-solution strategies that ignore the time limit on exact-load models (the start
+#: load tied to the end by a constraint): PATH_CHEAPEST_ARC ran for minutes on a 0.3 s
+#: limit on a generated 300-station week; the arc-based strategy that keeps it stands in
+EXACT_LOAD_FIRST = {"PATH_CHEAPEST_ARC": "GLOBAL_CHEAPEST_ARC"}
 
 
 @dataclass
@@ -109,6 +113,8 @@ def solve_day(
     end = deadline.within(time_limit)
     if end.left() < min_seconds:
         return _nothing(m, 0.0)
+    if m.load_change is not None:
+        first = EXACT_LOAD_FIRST.get(first, first)
     if initial is None and m.bonus:
         opening = _Solver(m, with_bonus=True)
         found = opening.run(
