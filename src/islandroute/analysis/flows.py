@@ -25,10 +25,11 @@ from islandroute.analysis.handins import (
     Batch,
     Destination,
     HandIn,
+    Origin,
     Programme,
     Unmatched,
     ledger,
-    programme_of,
+    origin,
 )
 from islandroute.model.network import Network
 from islandroute.model.plan import Plan
@@ -146,20 +147,11 @@ def _delivery_records(net: Network, plan: Plan) -> list[FlowRecord]:
     out = []
     for route in plan.routes:
         for stop in route.stops:
-            node = net.node_by_id.get(stop.node)
             for carrier, n in stop.deliver.items():
                 if n > 0:
+                    where = origin(net, route, stop, carrier)
                     out.append(
-                        FlowRecord(
-                            day=route.day,
-                            vehicle=route.vehicle,
-                            carrier=carrier,
-                            station=stop.node,
-                            island=node.island if node else "",
-                            programme=programme_of(node),
-                            destination=None,
-                            kpis=FlowKpis(delivered=n),
-                        )
+                        FlowRecord(**vars(where), destination=None, kpis=FlowKpis(delivered=n))
                     )
     return out
 
@@ -179,16 +171,8 @@ def _batch_record(batch: Batch, pieces: Sequence[HandIn]) -> FlowRecord:
         cold_minutes_max=max((p.ride for p in cold), default=0.0),
         cold_parcel_minutes=sum(p.ride * p.parcels for p in cold),
     )
-    return FlowRecord(
-        day=batch.day,
-        vehicle=batch.vehicle,
-        carrier=batch.carrier,
-        station=batch.station,
-        island=batch.island,
-        programme=batch.programme,
-        destination=batch.kind,
-        kpis=kpis,
-    )
+    where = {f: getattr(batch, f) for f in Origin.__dataclass_fields__}
+    return FlowRecord(**where, destination=batch.kind, kpis=kpis)
 
 
 def total(parts: Iterable[FlowKpis]) -> FlowKpis:

@@ -24,9 +24,11 @@ __all__ = [
     "Destination",
     "HandIn",
     "Ledger",
+    "Origin",
     "Programme",
     "Unmatched",
     "ledger",
+    "origin",
     "programme_of",
 ]
 
@@ -176,6 +178,32 @@ def _match(waiting: list[_Waiting], carrier: str, node: str, parcels: int, arriv
     return max(parcels, 0)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a flow starts: the route's day and vehicle, the carrier, the station, its
+    island and programme (what every flow record is grouped by)."""
+
+    day: str
+    vehicle: str
+    carrier: str
+    station: str
+    island: str
+    programme: Programme
+
+
+def origin(net: Network, route: Route, stop: Stop, carrier: str) -> Origin:
+    """The origin of ``carrier``'s parcels handed over at ``stop`` of ``route``."""
+    node = net.node_by_id.get(stop.node)
+    return Origin(
+        route.day,
+        route.vehicle,
+        carrier,
+        stop.node,
+        node.island if node else "",
+        programme_of(node),
+    )
+
+
 def _batch(
     net: Network,
     route: Route,
@@ -189,15 +217,9 @@ def _batch(
     """The batch a stop collects, with its destination and limits from the station."""
     depot = vehicle.depot if vehicle is not None else route.stops[-1].node
     station = net.station_by_node.get(stop.node)
-    node = net.node_by_id.get(stop.node)
     destination = station.pickup_to if station and station.pickup_to else depot
     return Batch(
-        day=route.day,
-        vehicle=route.vehicle,
-        carrier=carrier,
-        station=stop.node,
-        island=node.island if node else "",
-        programme=programme_of(node),
+        **vars(origin(net, route, stop, carrier)),
         parcels=parcels,
         picked=stop.depart,
         destination=destination,
