@@ -58,3 +58,27 @@ def test_a_big_single_depot_day_is_cut_into_sectors() -> None:
     assert sorted(id(v) for p, _ in parts for v in p) == sorted(id(v) for v in visits)
     assert all(part_rows for _, part_rows in parts)
     assert sorted(k for _, r in parts for k in r) == sorted(rows)
+
+
+def test_a_cold_park_joins_the_sector_of_a_refrigerated_van() -> None:
+    """Sweep sectors share a depot's vans out by parcels; a cold park only the one
+    refrigerated van may collect goes to that van's sector (it was left out before:
+    ``no route on mon could take its visit``)."""
+    net = ir.archipelago(
+        300, 10, 3, seed=0, parks=4, pickup_share=0.08, cold_parks=1, deadlines=True
+    )
+    inst = Instance(
+        net, Reach(net), ("zto",), [v for v in net.vehicles if v.carrier == "zto"], "separate"
+    )
+    assignment = balanced_patterns(inst, seed=0)
+    day = "mon"
+    di = inst.days.index(day)
+    visits = day_visits(inst, day, assignment)
+    parts = regions(inst, day, visits, working(inst, day))
+    cold = [v for v in visits if inst.station(v.unit.station).cold]
+    assert cold and len(parts) > 1
+    seen = sorted(id(v) for part, _ in parts for v in part)
+    assert seen == sorted(id(v) for v in visits)
+    for part, part_rows in parts:
+        for v in part:
+            assert any(inst.servable[k, di, v.unit.station] for k in part_rows), v.unit.node

@@ -56,7 +56,7 @@ def regions(
     di = inst.days.index(day)
     groups = depot_groups(inst, rows, tuning.near_minutes)
     if len(groups) <= 1:
-        return _sweep(inst, visits, rows, tuning)
+        return _sweep(inst, di, visits, rows, tuning)
     # minutes from each group's depots to each visit (inf where no vehicle of it can serve)
     far = np.full((len(visits), len(groups)), np.inf)
     for g, members in enumerate(groups):
@@ -88,15 +88,16 @@ def regions(
     for g, members in enumerate(groups):
         mine = [v for j, v in enumerate(visits) if choice[j] == g]
         if mine:
-            out += _sweep(inst, mine, members, tuning)
+            out += _sweep(inst, di, mine, members, tuning)
     return out
 
 
 def _sweep(
-    inst: Instance, visits: list[Visit], rows: list[int], tuning: Tuning
+    inst: Instance, di: int, visits: list[Visit], rows: list[int], tuning: Tuning
 ) -> list[tuple[list[Visit], list[int]]]:
     """A region too big for one model, cut into sectors around its depots by angle, each
-    with a share of the vans in proportion to its parcels (at least one)."""
+    with a share of the vans in proportion to its parcels (at least one); a visit only
+    some vans may make (a cold park) joins the sector of one of them."""
     if len(visits) <= tuning.sweep_visits or len(rows) < 2:
         return [(visits, rows)]
     k = math.ceil(len(visits) / tuning.region_visits)
@@ -130,4 +131,20 @@ def _sweep(
         j += 1
     for i, r in enumerate(vans[sum(counts) :]):
         buckets[i % len(chunks)].append(r)
-    return [([visits[j] for j in c], b) for c, b in zip(chunks, buckets, strict=True)]
+    sectors = [([visits[j] for j in c], b) for c, b in zip(chunks, buckets, strict=True)]
+    return _with_able_vans(inst, di, sectors)
+
+
+def _with_able_vans(
+    inst: Instance, di: int, sectors: list[tuple[list[Visit], list[int]]]
+) -> list[tuple[list[Visit], list[int]]]:
+    """Each visit moved, where no van of its sector may make it, to the sector of the
+    first van that may (empty sectors dropped)."""
+    home = {r: i for i, (_, rows) in enumerate(sectors) for r in rows}
+    moved: list[list[Visit]] = [[] for _ in sectors]
+    for i, (visits, _rows) in enumerate(sectors):
+        for v in visits:
+            able = [r for r in home if inst.servable[r, di, v.unit.station]]
+            mine = any(home[r] == i for r in able)
+            moved[i if mine or not able else home[min(able)]].append(v)
+    return [(v, rows) for v, (_, rows) in zip(moved, sectors, strict=True) if v]
