@@ -15,7 +15,11 @@ from islandroute.datasets.synthetic import archipelago
 from islandroute.errors import InfeasibleError
 from islandroute.model.network import Network
 from islandroute.model.plan import Plan, Route
+from islandroute.network.reach import Reach
 from islandroute.planning import week as week_module
+from islandroute.planning.greedy import GreedyWeek
+from islandroute.planning.instance import Instance
+from islandroute.planning.patterns import fixed_patterns
 from islandroute.validate import validate
 
 WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -298,3 +302,24 @@ def test_once_a_week_villages_hand_in_through_the_one_model_of_all_days(
         for i, s in enumerate(r.stops):
             if s.node.startswith("s") and s.pickup:
                 assert any(t.node == "c" and t.handin for t in r.stops[i + 1 :])
+
+
+def test_the_greedy_hand_planner_hands_in_straight_after_collecting(park_net: Network) -> None:
+    """The greedy floor drives a due pickup straight to its place (by road only: the
+    park beyond the boat is left to the search) within its deadline and ride."""
+    inst = Instance(
+        park_net, Reach(park_net), park_net.carrier_ids, list(park_net.vehicles), "joint"
+    )
+    floor = GreedyWeek(inst, fixed_patterns(inst, ("mon", "wed", "fri")))
+    floor.run()
+    routes = floor.routes(set())
+    fish = [r for r in routes if any(s.node == "fish" and s.pickup for s in r.stops)]
+    assert fish
+    for r in fish:
+        nodes = [s.node for s in r.stops]
+        at = nodes.index("fish")
+        assert nodes[at + 1] == "c" and r.stops[at + 1].handin
+        assert r.stops[at + 1].arrive - r.stops[at].depart <= 60
+        assert r.vehicle == "e2"
+        assert max(loads(r)) <= 200 and loads(r)[-1] == 0
+    assert all("park" not in [s.node for s in r.stops] for r in routes)

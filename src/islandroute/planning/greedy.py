@@ -23,7 +23,7 @@ import numpy as np
 
 from islandroute.model.network import Ferry, Vehicle
 from islandroute.model.plan import Route
-from islandroute.planning.day import Visit, day_visits
+from islandroute.planning.day import HANDIN_MINUTES, Event, HandIn, Visit, day_visits
 from islandroute.planning.instance import Instance, Pair, Pattern, Unit
 from islandroute.planning.schedule import build_route
 
@@ -203,17 +203,46 @@ class GreedyWeek:
             done = np.where(same, reach_at, begin + self.service[si])
             ok = np.isfinite(reach_at) & (reach_at <= self.open[si, 1] + EPS)
             ok &= done <= leave[si] + EPS
+            for i, j in enumerate(cand):
+                if ok[i] and self._hand_in_place(v, todo[j]) is not None:
+                    ok[i] = self._hands_in_on_time(v, todo[j], float(done[i]), end)
             if not ok.any():
                 break
             pick = int(np.argmin(np.where(ok, reach_at, np.inf)))
             vis = todo.pop(cand[pick])
             place = -1 if direct[si[pick]] <= via[pick] else int(via_at[pick])
-            events: list[Visit | Ferry] = [*self._chain(place, prev, ferry), vis]
+            events: list[Event] = [*self._chain(place, prev, ferry), *self._visit(v, vis)]
             here, now, last = self._advance(v, di, here, now, last, events)
             here_row = self.t.i(here)
             load += vis.load
             tour.visits.append(vis)
         return tour
+
+    def _hand_in_place(self, v: Vehicle, vis: Visit) -> str | None:
+        """Where ``v`` hands in what ``vis`` collects straight after it, when the station's
+        pickups are due at a place, by a time or within a ride (else None: at home)."""
+        st = self.inst.station(vis.unit.station)
+        if not st.hands_in_en_route or not any(st.pickup.get(c) for c in vis.unit.carriers):
+            return None
+        return st.pickup_to or v.depot
+
+    def _hands_in_on_time(self, v: Vehicle, vis: Visit, done: float, end: float) -> bool:
+        """Whether ``v``, done at ``vis`` at ``done``, can drive to its hand-in place by
+        its deadline and ride, and home by ``end`` (roads only: a hand planner's trip)."""
+        st = self.inst.station(vis.unit.station)
+        place = self._hand_in_place(v, vis) or v.depot
+        hand = done + self._one(self.t.road_minutes(st.node, place))
+        home = hand + self._one(HANDIN_MINUTES) + self._one(self.t.road_minutes(place, v.depot))
+        due = min(
+            float(st.pickup_by) if st.pickup_by is not None else np.inf,
+            done + st.max_ride if st.cold else np.inf,
+        )
+        return bool(np.isfinite(home) and hand <= due + EPS and home <= end + EPS)
+
+    def _visit(self, v: Vehicle, vis: Visit) -> list[Event]:
+        """A visit and, when its pickups are due somewhere, the hand-in straight after."""
+        place = self._hand_in_place(v, vis)
+        return [vis] if place is None else [vis, HandIn(vis, place)]
 
     def _advance(
         self,
@@ -222,11 +251,17 @@ class GreedyWeek:
         here: str,
         now: float,
         last: str | None,
-        events: list[Visit | Ferry],
+        events: list[Event],
     ) -> tuple[str, float, str | None]:
         """Where and when the vehicle is after ``events``, timed as the route timer does."""
         for ev in events:
-            if isinstance(ev, Visit):
+            if isinstance(ev, HandIn):
+                if ev.node != here:
+                    now += self._one(self.t.road_minutes(here, ev.node))
+                    here = ev.node
+                now += self._one(HANDIN_MINUTES)
+                last = None
+            elif isinstance(ev, Visit):
                 st = self.inst.station(ev.unit.station)
                 if st.node != here:
                     now += self._one(self.t.road_minutes(here, st.node))
@@ -243,20 +278,20 @@ class GreedyWeek:
                 now, here = dep + ev.minutes, ev.to
         return here, now, last
 
-    def events(self, tour: Tour, visits: list[Visit]) -> list[Visit | Ferry]:
+    def events(self, tour: Tour, visits: list[Visit]) -> list[Event]:
         """The crossings and visits of a tour, each leg the earliest way there, and the
         crossings home."""
         v, di = tour.vehicle, self.inst.days.index(tour.day)
         end = float(v.shift[1])
         here, now, last = v.depot, self._start(v, tour.day), None
-        out: list[Visit | Ferry] = []
+        out: list[Event] = []
         for vis in visits:
             arr, prev, ferry = self._forward(here, now, di, end)
             row = self.srow[vis.unit.station]
             direct = now + self._one(float(self.t.minutes[self.t.i(here), row]))
             via = arr + self.ps[:, vis.unit.station]
             place = -1 if direct <= via.min() else int(via.argmin())
-            step: list[Visit | Ferry] = [*self._chain(place, prev, ferry), vis]
+            step: list[Event] = [*self._chain(place, prev, ferry), *self._visit(v, vis)]
             here, now, last = self._advance(v, di, here, now, last, step)
             out += step
         arr, prev, ferry = self._forward(here, now, di, end)
@@ -295,7 +330,9 @@ class GreedyWeek:
                 if cs == vis.unit.carriers:
                     kept.append(vis)
                 elif cs:
-                    kept.append(Visit(Unit(vis.unit.station, vis.unit.node, cs), vis.load))
+                    kept.append(
+                        Visit(Unit(vis.unit.station, vis.unit.node, cs), vis.load, vis.pickup)
+                    )
             if kept:
                 events = self.events(tour, kept)
                 out.append(build_route(self.inst, tour.vehicle, tour.day, events, self.assignment))

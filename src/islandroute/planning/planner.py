@@ -223,8 +223,8 @@ def _greedy_floor(inst: Instance, opts: PlanOptions, share: float) -> GreedyWeek
     tune = opts.tuning
     if opts.days == "balanced" or share < tune.greedy_least_s:
         return None  # balanced days were asked for; or no time to spare
-    if inst.weekly_visits() > tune.greedy_max_visits or inst.hands_in_en_route:
-        return None  # too big; or hand-ins on the way, which only the OR-Tools models plan
+    if inst.weekly_visits() > tune.greedy_max_visits:
+        return None
     floor = GreedyWeek(inst, fixed_patterns(inst, opts.fixed))
     floor.run()
     return floor if floor.serves_all() else None
