@@ -17,8 +17,12 @@ from islandroute.model.network import Network
 from islandroute.model.plan import Plan, Route
 from islandroute.network.reach import Reach
 from islandroute.planning import week as week_module
+from islandroute.planning.day import build_day, day_visits, working
+from islandroute.planning.day_solver import DaySolver
 from islandroute.planning.greedy import GreedyWeek
 from islandroute.planning.instance import Instance
+from islandroute.planning.options import PLAN_DEFAULTS
+from islandroute.planning.ortools_adapter import BIG, DaySolution
 from islandroute.planning.patterns import fixed_patterns
 from islandroute.validate import validate
 
@@ -323,3 +327,21 @@ def test_the_greedy_hand_planner_hands_in_straight_after_collecting(park_net: Ne
         assert r.vehicle == "e2"
         assert max(loads(r)) <= 200 and loads(r)[-1] == 0
     assert all("park" not in [s.node for s in r.stops] for r in routes)
+
+
+def test_a_visit_left_out_gets_routes_built_hardest_first(park_net: Network) -> None:
+    """When OR-Tools leaves a visit out, routes built greedily with the visits fewest
+    vehicles may make first (the fish market's one refrigerated van) seed it again."""
+    inst = Instance(
+        park_net, Reach(park_net), park_net.carrier_ids, list(park_net.vehicles), "joint"
+    )
+    assignment = fixed_patterns(inst, ("mon", "wed", "fri"))
+    lay = build_day(inst, "mon", day_visits(inst, "mon", assignment), working(inst, "mon"), None)
+    assert lay is not None
+    fish = next(lay.first_visit + j for j, v in enumerate(lay.visits) if v.unit.node == "fish")
+    left_out = DaySolution([[] for _ in lay.vehicles], [fish], BIG, 0.0, True)
+    solver = DaySolver(inst, 1, PLAN_DEFAULTS.tuning)
+    sol = solver._hardest_first(lay.model, left_out, 1.0)
+    assert sol.dropped == []
+    ridden = {lay.vehicles[k].id for k, seq in enumerate(sol.routes) if fish in seq}
+    assert ridden == {"e2"}

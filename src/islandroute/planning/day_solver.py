@@ -152,7 +152,20 @@ class DaySolver:
                 len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
             ):
                 sol = retry
+        if sol.dropped and not self.deadline.passed():
+            sol = self._hardest_first(m, sol, each)
         return sol
+
+    def _hardest_first(self, m: DayModel, sol: DaySolution, seconds: float) -> DaySolution:
+        """Still a visit left out: routes built greedily, the visits fewest vehicles may
+        make first (a cold park's one refrigerated van), then OR-Tools from them; kept
+        when they leave fewer out."""
+        start = construct(m)
+        if len(start.dropped) >= len(sol.dropped):
+            return sol
+        warm = self.ortools(m, seconds, None, initial=start.routes)
+        best = warm if warm.found and len(warm.dropped) <= len(start.dropped) else start
+        return best if len(best.dropped) < len(sol.dropped) else sol
 
     def _solution_limit(self, visits: int, scale: float) -> int:
         """Solutions a search may find before it stops on its own: ``effort`` per visit."""
