@@ -206,6 +206,9 @@ def test_a_narrow_window_road_week_serves_every_carrier() -> None:
             vehicle.get("cost_per_km", 1.0) * rnd.choice([0.7, 1.0, 1.3]), 2
         )
     narrow = Network.from_dict(doc)
-    plan = plan_week(narrow, "separate", time_limit=10, seed=0, allow_unserved=True)
+    # 20 s: at 10 s the last carrier's share (4 s) holds one start only, and that start
+    # leaves a visit out on Friday (so at 1a90173 too, on a quiet machine): the
+    # documented "a longer time_limit may place it"
+    plan = plan_week(narrow, "separate", time_limit=20, seed=0, allow_unserved=True)
     assert validate(narrow, plan) == []
     assert not plan.unserved

@@ -152,9 +152,15 @@ class DaySolver:
                 len(retry.dropped) == len(sol.dropped) and retry.objective < sol.objective
             ):
                 sol = retry
-        if sol.dropped and not self.deadline.passed():
+        if self._scarce(m, sol.dropped) and not self.deadline.passed():
             sol = self._hardest_first(m, sol, each)
         return sol
+
+    def _scarce(self, m: DayModel, dropped: list[int]) -> bool:
+        """Whether a visit left out may ride only a few vehicles (``scarce_vehicles``)."""
+        n = len(m.starts)
+        few = self.tuning.scarce_vehicles
+        return any(len(m.allowed_vehicles.get(x, range(n))) <= few for x in dropped)
 
     def _hardest_first(self, m: DayModel, sol: DaySolution, seconds: float) -> DaySolution:
         """Still a visit left out: routes built greedily, the visits fewest vehicles may

@@ -244,6 +244,9 @@ class Tuning:
     whole_day_visits: int = _count(240, 0)
     #: weeks up to this many visits may be routed as one model (MERGED_VISITS)
     merged_visits: int = _count(400, 0)
+    #: a visit left out that at most this many vehicles may make (a cold park's one
+    #: refrigerated van) gets routes built hardest first, then OR-Tools from them
+    scarce_vehicles: int = _count(2, 0)
     #: first-solution strategies tried again when a visit is left out (RETRY_STRATEGIES)
     retry_strategies: tuple[str, ...] = _opt(
         ("LOCAL_CHEAPEST_INSERTION", "PATH_CHEAPEST_ARC", "SAVINGS"),
