@@ -26,7 +26,6 @@ from islandroute.analysis.handins import (
     Destination,
     HandIn,
     Origin,
-    Programme,
     Unmatched,
     ledger,
     origin,
@@ -128,16 +127,10 @@ class FlowKpis(BaseModel):
 
 
 @dataclass(frozen=True)
-class FlowRecord:
+class FlowRecord(Origin):
     """The flows of one station, carrier and route (deliveries, or one batch's
     collection with its outcome), with every key it can be grouped by."""
 
-    day: str
-    vehicle: str
-    carrier: str
-    station: str
-    island: str
-    programme: Programme
     destination: Destination | None  # None for deliveries
     kpis: FlowKpis
 

@@ -45,8 +45,9 @@ def programme_of(node: Node | None) -> Programme:
 
 
 @dataclass(frozen=True)
-class Batch:
-    """One station's parcels of one carrier collected at one stop of a route."""
+class Origin:
+    """Where a flow starts: the route's day and vehicle, the carrier, the station, its
+    island and programme (what every flow record is grouped by)."""
 
     day: str
     vehicle: str
@@ -54,6 +55,12 @@ class Batch:
     station: str
     island: str
     programme: Programme
+
+
+@dataclass(frozen=True)
+class Batch(Origin):
+    """One station's parcels of one carrier collected at one stop of a route."""
+
     parcels: int
     picked: float  # the pickup stop's departure, minutes
     destination: str  # the node they are handed in at
@@ -176,19 +183,6 @@ def _match(waiting: list[_Waiting], carrier: str, node: str, parcels: int, arriv
         w.hand_in(take, arrive)
         parcels -= take
     return max(parcels, 0)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a flow starts: the route's day and vehicle, the carrier, the station, its
-    island and programme (what every flow record is grouped by)."""
-
-    day: str
-    vehicle: str
-    carrier: str
-    station: str
-    island: str
-    programme: Programme
 
 
 def origin(net: Network, route: Route, stop: Stop, carrier: str) -> Origin:
