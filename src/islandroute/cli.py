@@ -342,6 +342,16 @@ NETWORK_HELP = (
 )
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from islandroute.model.exchange import dumps
+    from islandroute.model.schema import document_schema
+
+    prepare_output(args.out, [])
+    text = dumps(document_schema(args.document), indent=2, path=args.out)
+    print(f"wrote {args.out}" if args.out else text, end="\n" if args.out else "")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="islandroute", description=(__doc__ or "").splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -384,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", default="comparison", help="writes OUT.json and OUT.csv")
     cmp_.add_argument("--quiet", action="store_true")
     cmp_.set_defaults(func=_cmd_compare)
+
+    sch = sub.add_parser("schema", help="the JSON Schema of a network or plan document")
+    sch.add_argument("document", choices=["network", "plan"])
+    sch.add_argument("--out", default=None, help="write it to this file (default: print it)")
+    sch.set_defaults(func=_cmd_schema)
     return p
 
 
