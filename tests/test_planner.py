@@ -127,3 +127,21 @@ def test_unreachable_station_is_diagnosed(two_islands_doc: dict[str, Any]) -> No
         f["vehicles"] = False
     msg = _fault(two_islands_doc)
     assert "station 's'" in msg and "reach" in msg
+
+
+def test_progress_and_summary_say_which_cost_they_show() -> None:
+    """Progress lines show the routing cost the search minimises; the summary's cost adds
+    the boat fares of parcels sent to island depots, and says so."""
+    net = archipelago(12, 3, 2, seed=1)
+    said: list[str] = []
+    plan = plan_week(net, time_limit=2, seed=0, progress=said.append)
+    costs = [m for m in said if " cost " in m]
+    assert costs and all("routing cost" in m for m in costs)
+    with_boat = plan.model_copy(
+        update={"totals": plan.totals.model_copy(update={"parcel_fares": 1234.0})}
+    )
+    without = plan.model_copy(
+        update={"totals": plan.totals.model_copy(update={"parcel_fares": 0.0})}
+    )
+    assert "(boat parcel fares 1,234)" in with_boat.summary()
+    assert "boat parcel fares" not in without.summary()

@@ -131,10 +131,13 @@ class Plan(Frozen):
         return plan_from_doc(doc)
 
     def summary(self) -> str:
-        """A few readable lines: cost, km, vehicle-days, crossings, CO2."""
+        """A few readable lines: cost, km, vehicle-days, crossings, CO2. The cost is the
+        routing cost the planner's progress shows plus the boat fares of parcels sent
+        to island depots (which no route choice removes), said when there are any."""
         t = self.totals
+        boat = f" (boat parcel fares {t.parcel_fares:,.0f})" if t.parcel_fares else ""
         return (
-            f"{self.network} [{self.mode}] cost {t.cost:,.0f}  km {t.km:,.1f}  "
+            f"{self.network} [{self.mode}] cost {t.cost:,.0f}{boat}  km {t.km:,.1f}  "
             f"vehicle-days {t.vehicle_days}  driver-h {t.driver_hours:,.1f}  "
             f"ferry crossings {t.ferry_crossings}  CO2 {t.co2_kg:,.0f} kg  "
             f"electric km {100 * t.electric_km_share:.0f}%"

@@ -89,7 +89,7 @@ def _iterated_search(
             idle = 0
             stuck = False
     say(
-        f"visit days: {rounds} rounds, {kept} kept, cost "
+        f"visit days: {rounds} rounds, {kept} kept, routing cost "
         f"{start_obj / COST_SCALE:,.0f} -> {week.objective() / COST_SCALE:,.0f}"
         + (" (no progress)" if idle >= tune.stall_rounds else "")
     )
@@ -139,7 +139,7 @@ def _estimated_moves(
             tabu |= {si for si, _, _ in chosen}  # not tried again: the next candidates go
             batch = max(1, batch // 2)
     say(
-        f"visit days: {rounds} rounds, {accepted} kept, cost "
+        f"visit days: {rounds} rounds, {accepted} kept, routing cost "
         f"{start_obj / COST_SCALE:,.0f} -> {week.objective() / COST_SCALE:,.0f}"
     )
     return Improvement(week, rounds, accepted, stalled)

@@ -172,7 +172,9 @@ def _best(
         assignment, days, times, stopped = data
         week = Week(inst, assignment, opts.effort, tuning=opts.tuning, deadline=hard)
         week.days = days
-        say(f"[{label}] search {n} (seed {seed}): cost {week.objective() / COST_SCALE:,.0f}")
+        say(
+            f"[{label}] search {n} (seed {seed}): routing cost {week.objective() / COST_SCALE:,.0f}"
+        )
         done.append(((len(week.dropped()), week.objective(), n), week, times, stopped))
     if not done:
         raise InfeasibleError(problems)

@@ -403,7 +403,7 @@ def _first_week(
         took = time.perf_counter() - t
         say(
             f"start {kind}: {len(trial.dropped())} left out, "
-            f"cost {trial.objective() / COST_SCALE:,.0f}"
+            f"routing cost {trial.objective() / COST_SCALE:,.0f}"
         )
         if week is None or (len(trial.dropped()), trial.objective()) < (
             len(week.dropped()),
@@ -479,7 +479,7 @@ def _polish(week: Week, end: Deadline, optimized: bool, say: Progress) -> bool:
         if not _passes(together, end, tune.merged_polish_scale, tune):
             return False
     stalled = _passes(week.polish, end, tune.polish_scale_last, tune)
-    say(f"final searches: cost {week.objective() / COST_SCALE:,.0f}")
+    say(f"final searches: routing cost {week.objective() / COST_SCALE:,.0f}")
     return stalled
 
 

@@ -348,9 +348,10 @@ class _Search:
             if time.perf_counter() - last_told > tune.road_report_s:
                 last_told = time.perf_counter()
                 shown = "-" if best is None else f"{best.cost / COST_SCALE:,.0f}"
-                say(f"week search: {self.descents} descents, best {shown}")
+                say(f"week search: {self.descents} descents, best routing cost {shown}")
         if best is not None:
-            say(f"week search: {self.descents} descents, best {best.cost / COST_SCALE:,.0f}")
+            cost = best.cost / COST_SCALE
+            say(f"week search: {self.descents} descents, best routing cost {cost:,.0f}")
         return best
 
     def _repaired(self, snap: Snapshot) -> Snapshot:
