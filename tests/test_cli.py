@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import islandroute as ir
 from islandroute.cli import main
 
 
@@ -97,3 +98,25 @@ def test_export_round_trip(tmp_path: Path) -> None:
     assert main(["network", "export", "--network", str(src), "--out", str(first)]) == 0
     assert main(["network", "export", "--network", str(first), "--out", str(second)]) == 0
     assert first.read_text() == second.read_text()
+
+
+def test_version_help_defaults_and_a_json_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--version``; every option's help ends with its default; ``plan --json`` prints one
+    JSON object (totals, violations, where the plan went) and nothing else on stdout."""
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"islandroute {ir.__version__}"
+    assert main(["plan", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "(default: 60.0)" in help_text and "(default: joint)" in help_text
+    out = tmp_path / "plan.json"
+    code = main(
+        ["plan", "--network", "synthetic:8:2:1", "--time-limit", "1", "--quiet", "--json",
+         "--out", str(out)]
+    )  # fmt: skip
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    plan = ir.Plan.from_dict(json.loads(out.read_text("utf-8")))
+    assert summary["violations"] == 0 and summary["out"] == str(out)
+    assert summary["totals"]["cost"] == pytest.approx(plan.totals.cost)

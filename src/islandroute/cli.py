@@ -248,6 +248,24 @@ def _cmd_network(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def plan_json(plan: Plan, violations: int, out: str | None) -> str:
+    """The plan's summary as one JSON object: totals, per carrier, unserved, violations."""
+    import json
+
+    doc = plan.to_dict()
+    summary = {
+        "network": plan.network,
+        "mode": plan.mode,
+        "totals": doc.get("totals", {}),
+        "by_carrier": doc.get("by_carrier", {}),
+        "unserved": len(plan.unserved),
+        "violations": violations,
+        "stopped": plan.stats.get("stopped"),
+        "out": out,
+    }
+    return json.dumps(summary, ensure_ascii=False)
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from islandroute.planning.options import PlanOptions
     from islandroute.planning.planner import plan_week
@@ -265,13 +283,17 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     net = load_network(args.network)
     plan = plan_week(net, options=options, progress=progress_printer(args.quiet))
     violations = validate(net, plan)
-    print(plan.summary())
-    print(plan_table(plan))
-    if has_pickups(net):
-        print(flow_summary(net, plan))
     if args.out:
         plan.to_json(args.out)
-        print(f"wrote {args.out}")
+    if args.json:
+        print(plan_json(plan, len(violations), args.out))
+    else:
+        print(plan.summary())
+        print(plan_table(plan))
+        if has_pickups(net):
+            print(flow_summary(net, plan))
+        if args.out:
+            print(f"wrote {args.out}")
     for u in plan.unserved:
         print(
             f"unserved: station {u.station!r}: {u.rule}: {u.carrier} {u.parcels} parcels"
@@ -353,21 +375,37 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="islandroute", description=(__doc__ or "").splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    from islandroute import __version__
 
-    net = sub.add_parser("network", help="show, export or validate a network")
-    net.add_argument("action", choices=["show", "export", "validate"])
+    p = _Parser(prog="islandroute", description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--version", action="version", version=f"islandroute {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    shows = argparse.ArgumentDefaultsHelpFormatter  # every option's help ends with its default
+
+    net = sub.add_parser(
+        "network", help="show, export or validate a network", formatter_class=shows
+    )
+    net.add_argument("action", choices=["show", "export", "validate"], help="what to do")
     net.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
-    net.add_argument("--out", default="network.json")
+    net.add_argument("--out", default="network.json", help="the file export writes")
     net.set_defaults(func=_cmd_network)
 
-    plan = sub.add_parser("plan", help="plan a week")
+    plan = sub.add_parser("plan", help="plan a week", formatter_class=shows)
     plan.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
-    plan.add_argument("--mode", choices=["joint", "separate"], default="joint")
-    plan.add_argument("--time-limit", type=seconds, default=60.0)
-    plan.add_argument("--seed", type=seed_number, default=0)
-    plan.add_argument("--days", choices=["optimized", "balanced", "fixed"], default="optimized")
+    plan.add_argument(
+        "--mode",
+        choices=["joint", "separate"],
+        default="joint",
+        help="pool every carrier's parcels on all vehicles, or each on its own",
+    )
+    plan.add_argument("--time-limit", type=seconds, default=60.0, help="seconds for the week")
+    plan.add_argument("--seed", type=seed_number, default=0, help="the same seed, the same week")
+    plan.add_argument(
+        "--days",
+        choices=["optimized", "balanced", "fixed"],
+        default="optimized",
+        help="visit days searched, spread evenly, or the usual Mon/Wed/Fri",
+    )
     plan.add_argument(
         "--workers", type=worker_count, default=1, help="parallel searches, best kept"
     )
@@ -376,27 +414,41 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plan what can be served; list the rest (exit code 3) instead of failing",
     )
-    plan.add_argument("--out", default=None)
-    plan.add_argument("--quiet", action="store_true")
+    plan.add_argument("--out", default=None, help="write the plan document here")
+    plan.add_argument("--quiet", action="store_true", help="no progress lines")
+    plan.add_argument(
+        "--json", action="store_true", help="print a machine-readable summary (JSON) instead"
+    )
     plan.set_defaults(func=_cmd_plan)
 
-    val = sub.add_parser("validate", help="check a plan against its network")
+    val = sub.add_parser("validate", help="check a plan against its network", formatter_class=shows)
     val.add_argument("--network", required=True, help=NETWORK_HELP)
-    val.add_argument("--plan", required=True)
+    val.add_argument("--plan", required=True, help="the plan document to check")
     val.set_defaults(func=_cmd_validate)
 
-    cmp_ = sub.add_parser("compare", help="joint against separate, with a fair split")
+    cmp_ = sub.add_parser(
+        "compare", help="joint against separate, with a fair split", formatter_class=shows
+    )
     cmp_.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
     cmp_.add_argument("--time-limit", type=seconds, default=30.0, help="seconds per weekly plan")
-    cmp_.add_argument("--seed", type=seed_number, default=0)
-    cmp_.add_argument("--allocation", choices=["shapley", "none"], default="shapley")
-    cmp_.add_argument("--workers", type=worker_count, default=None)
+    cmp_.add_argument("--seed", type=seed_number, default=0, help="the same seed, the same plans")
+    cmp_.add_argument(
+        "--allocation",
+        choices=["shapley", "none"],
+        default="shapley",
+        help="split the joint cost by the Shapley value, or only compare",
+    )
+    cmp_.add_argument(
+        "--workers", type=worker_count, default=None, help="processes (default: the cores)"
+    )
     cmp_.add_argument("--out", default="comparison", help="writes OUT.json and OUT.csv")
-    cmp_.add_argument("--quiet", action="store_true")
+    cmp_.add_argument("--quiet", action="store_true", help="no progress lines")
     cmp_.set_defaults(func=_cmd_compare)
 
-    sch = sub.add_parser("schema", help="the JSON Schema of a network or plan document")
-    sch.add_argument("document", choices=["network", "plan"])
+    sch = sub.add_parser(
+        "schema", help="the JSON Schema of a network or plan document", formatter_class=shows
+    )
+    sch.add_argument("document", choices=["network", "plan"], help="which document")
     sch.add_argument("--out", default=None, help="write it to this file (default: print it)")
     sch.set_defaults(func=_cmd_schema)
     return p
