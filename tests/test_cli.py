@@ -120,3 +120,26 @@ def test_version_help_defaults_and_a_json_summary(
     plan = ir.Plan.from_dict(json.loads(out.read_text("utf-8")))
     assert summary["violations"] == 0 and summary["out"] == str(out)
     assert summary["totals"]["cost"] == pytest.approx(plan.totals.cost)
+
+
+def test_export_writes_tables_sheets_and_geojson(tmp_path: Path) -> None:
+    """``export`` turns a plan into the planner's CSV tables and a driver sheet per route,
+    or into GeoJSON of the network and the plan, every file readable by others."""
+    plan_file = tmp_path / "plan.json"
+    net = "synthetic:8:2:1"
+    assert (
+        main(["plan", "--network", net, "--time-limit", "1", "--quiet", "--out", str(plan_file)])
+        == 0
+    )
+    plan = ir.Plan.from_dict(json.loads(plan_file.read_text("utf-8")))
+    csv_dir, geo_dir = tmp_path / "csv", tmp_path / "geo"
+    assert main(["export", "--network", net, "--plan", str(plan_file), "--out", str(csv_dir)]) == 0
+    names = {p.name for p in csv_dir.iterdir()}
+    assert names == {"calendar.csv", "stops.csv", "islands.csv", "carriers.csv", "sheets"}
+    assert len(list((csv_dir / "sheets").iterdir())) == len(plan.routes)
+    args = ["export", "--network", net, "--plan", str(plan_file), "--format", "geojson"]
+    assert main([*args, "--out", str(geo_dir)]) == 0
+    doc = json.loads((geo_dir / "plan.geojson").read_text("utf-8"))
+    routes = [f for f in doc["features"] if f["properties"].get("layer") == "route"]
+    assert len(routes) == len(plan.routes)
+    assert (geo_dir / "network.geojson").stat().st_mode & 0o044 == 0o044

@@ -364,6 +364,25 @@ NETWORK_HELP = (
 )
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from islandroute.geojson import network_geojson, plan_geojson, write_geojson
+    from islandroute.model.exchange import read_plan
+    from islandroute.sheets import write_csvs
+
+    net = load_network(args.network)
+    plan = Plan.from_dict(read_plan(args.plan))
+    out = Path(args.out)
+    if args.format == "csv":
+        written = write_csvs(net, plan, out)
+    else:
+        out.mkdir(parents=True, exist_ok=True)
+        written = [out / "network.geojson", out / "plan.geojson"]
+        write_geojson(network_geojson(net), written[0])
+        write_geojson(plan_geojson(net, plan), written[1])
+    print(f"wrote {len(written)} files to {out}")
+    return EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from islandroute.model.exchange import dumps
     from islandroute.model.schema import document_schema
@@ -444,6 +463,21 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--out", default="comparison", help="writes OUT.json and OUT.csv")
     cmp_.add_argument("--quiet", action="store_true", help="no progress lines")
     cmp_.set_defaults(func=_cmd_compare)
+
+    exp = sub.add_parser(
+        "export", help="a plan as planner's tables or GeoJSON", formatter_class=shows
+    )
+    exp.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
+    exp.add_argument("--plan", required=True, help="the plan document")
+    exp.add_argument(
+        "--format",
+        choices=["csv", "geojson"],
+        default="csv",
+        help="csv: station calendar, stops, island and carrier tables, a driver sheet "
+        "(HTML) per route; geojson: network.geojson and plan.geojson (RFC 7946)",
+    )
+    exp.add_argument("--out", default="export", help="the folder written")
+    exp.set_defaults(func=_cmd_export)
 
     sch = sub.add_parser(
         "schema", help="the JSON Schema of a network or plan document", formatter_class=shows

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 from shapely.geometry import Polygon
 from shapely.geometry.polygon import orient
 
+from islandroute.model.exchange import write_text_atomic
 from islandroute.model.network import Ferry, Island, Network, Node, Road
 from islandroute.model.plan import Leg, Plan, Route, Stop
 
@@ -31,7 +30,6 @@ CCW = 1.0
 #: Edge weight of the road paths a road leg is rebuilt along.
 ROAD_WEIGHT = "minutes"
 #: Suffix of the temporary file a document is written to before its rename.
-TMP_SUFFIX = ".geojson.tmp"
 
 Position = list[float]
 Feature = dict[str, Any]
@@ -60,19 +58,9 @@ def plan_geojson(net: Network, plan: Plan) -> Doc:
 
 
 def write_geojson(doc: Doc, path: str | os.PathLike[str]) -> None:
-    """Write a document as UTF-8 JSON (Chinese names kept readable) to a temporary file in
-    the same folder, then rename it over ``path``: a reader never sees half a file."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a document as UTF-8 JSON (Chinese names kept readable) through a temporary
+    file renamed over ``path``: a reader never sees half a file."""
+    write_text_atomic(path, json.dumps(doc, ensure_ascii=False))
 
 
 class RoadPaths:

@@ -4,13 +4,12 @@ HTML, and all of them written to a folder as CSV files that are never half-writt
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from islandroute.model.exchange import write_text_atomic
 from islandroute.model.network import Network
 from islandroute.model.plan import Kpis, Leg, Plan, Route, Stop
 
@@ -26,7 +25,7 @@ STOPS_CSV = "stops.csv"
 ISLANDS_CSV = "islands.csv"
 CARRIERS_CSV = "carriers.csv"
 SHEETS_FOLDER = "sheets"
-TEMP_SUFFIX = ".tmp"
+TEMP_SUFFIX = ".tmp"  # what write_text_atomic names its temporary files with
 ROW_STOP = "stop"
 ROW_FERRY = "ferry"
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\s]')
@@ -362,17 +361,10 @@ def carrier_summary(net: Network, plan: Plan) -> Any:
 
 
 def write_atomic(path: Path, text: str) -> Path:
-    """Write text to a temporary file beside ``path`` and rename it into place, so a reader
-    never sees a half-written file."""
+    """Write text through a temporary file renamed into place (never half-written),
+    making its folder first."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
     return path
 
 
