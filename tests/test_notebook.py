@@ -23,6 +23,7 @@ def test_notebook_runs_headless(monkeypatch: pytest.MonkeyPatch) -> None:
     nbclient = pytest.importorskip("nbclient")
     monkeypatch.setenv("ISLANDROUTE_NB_NETWORK", "synthetic:8:2:2:parks=1,pickups=0.1,deadlines=1")
     monkeypatch.setenv("ISLANDROUTE_NB_TIME_LIMIT", "1.5")
+    monkeypatch.setenv("ISLANDROUTE_NB_CARRIERS", "all")
     monkeypatch.setenv("ISLANDROUTE_NB_WORKERS", "2")
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(NOTEBOOK, as_version=4)

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import archipelago_params, archipelagos
 
-from islandroute.cli import NETWORK_HELP, load_network, synthetic_spec
+from islandroute.cli import NETWORK_HELP
+from islandroute.datasets.specs import load_network, synthetic_spec
 from islandroute.datasets.synthetic import FLOW_OPTIONS, archipelago
 from islandroute.errors import NetworkError
 from islandroute.model import Network, Station, Vehicle

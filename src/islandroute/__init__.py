@@ -3,7 +3,7 @@
 The public API, in the order a planner uses it::
 
     import islandroute as ir
-    net = ir.zhoushan()                                  # or ir.Network.from_json(path)
+    net = ir.zhoushan()            # or ir.load_network("net.json" | "synthetic:100:3:7")
     plan = ir.plan_week(net, mode="joint", time_limit=60, seed=1)
     print(plan.summary()); plan.to_json("plan.json")
     assert not ir.validate(net, plan)
@@ -15,6 +15,7 @@ argument), ``InfeasibleError`` (which station cannot meet which rule); with
 ``allow_unserved=True`` the plan lists what it could not serve in ``plan.unserved``.
 """
 
+from islandroute.datasets.specs import load_network
 from islandroute.datasets.synthetic import archipelago
 from islandroute.datasets.zhoushan import zhoushan
 from islandroute.errors import (
@@ -71,6 +72,7 @@ __all__ = [
     "archipelago",
     "assert_valid",
     "check_network",
+    "load_network",
     "plan_week",
     "validate",
     "zhoushan",
