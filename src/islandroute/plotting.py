@@ -1,5 +1,6 @@
-"""Figures for notebooks and reports: one day's routes over the islands, and each
-carrier's stand-alone cost against its share of the joint cost.
+"""Figures for notebooks and reports: one day's routes along the roads of the islands,
+the joint and separate plans side by side, a station x day calendar, and each carrier's
+stand-alone cost against its share of the joint cost.
 
 matplotlib is imported inside the functions, so importing islandroute never needs it.
 """
