@@ -158,7 +158,7 @@ def _node_feature(node: Node) -> Feature:
 def _route_feature(net: Network, paths: RoadPaths, route: Route) -> Feature:
     """A route as a MultiLineString: each run of road legs along the roads as one part,
     each ferry crossing as a part of its own; ``parts`` names each part's mode."""
-    parts, modes = _route_parts(net, paths, route.legs)
+    parts, modes = route_parts(net, paths, route.legs)
     props = {
         "layer": "route",
         "day": route.day,
@@ -174,7 +174,7 @@ def _route_feature(net: Network, paths: RoadPaths, route: Route) -> Feature:
     return _feature({"type": "MultiLineString", "coordinates": parts}, props)
 
 
-def _route_parts(
+def route_parts(
     net: Network, paths: RoadPaths, legs: tuple[Leg, ...]
 ) -> tuple[list[list[Position]], list[str]]:
     """The line parts of a route's legs and the mode of each part."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from islandroute.geojson import RoadPaths, _route_parts
+from islandroute.geojson import RoadPaths, route_parts
 from islandroute.model.network import Network
 from islandroute.model.plan import Plan, Route, Stop
 
@@ -168,7 +168,7 @@ def _draw_routes(
     paths = RoadPaths(net)
     visited: list[tuple[float, float]] = []
     for route, key in zip(routes, keys, strict=True):
-        parts, modes = _route_parts(net, paths, route.legs)
+        parts, modes = route_parts(net, paths, route.legs)
         for part, mode in zip(parts, modes, strict=True):
             _draw_part(ax, part, mode, colors[key])
         visited += [_xy(net, s.node) for s in route.stops[1:-1]]
