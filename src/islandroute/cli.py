@@ -166,7 +166,24 @@ def flow_summary(net: Network, plan: Plan) -> str:
     return flows(net, plan).text()
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    """``network build``: a network from station, vehicle, ferry and road tables."""
+    from islandroute.datasets.tables import network_from_tables
+
+    for option in ("stations", "vehicles"):
+        if not getattr(args, option):
+            raise OptionsError(Problem(f"--{option}", "", "network build needs this table"))
+    tables = [args.stations, args.vehicles, args.ferries, args.roads]
+    prepare_output(args.out, [t for t in tables if t])
+    net = network_from_tables(args.stations, args.vehicles, args.ferries, args.roads)
+    net.to_json(args.out)
+    print(f"wrote {args.out} ({len(net.stations)} stations, {len(net.vehicles)} vehicles)")
+    return EXIT_OK
+
+
 def _cmd_network(args: argparse.Namespace) -> int:
+    if args.action == "build":
+        return _cmd_build(args)
     if args.action == "export":
         prepare_output(args.out, [args.network])
     net = load_network(args.network)
@@ -341,11 +358,17 @@ def build_parser() -> argparse.ArgumentParser:
     shows = argparse.ArgumentDefaultsHelpFormatter  # every option's help ends with its default
 
     net = sub.add_parser(
-        "network", help="show, export or validate a network", formatter_class=shows
+        "network", help="show, export, validate or build a network", formatter_class=shows
     )
-    net.add_argument("action", choices=["show", "export", "validate"], help="what to do")
+    net.add_argument("action", choices=["show", "export", "validate", "build"], help="what to do")
     net.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
-    net.add_argument("--out", default="network.json", help="the file export writes")
+    net.add_argument("--out", default="network.json", help="the file export and build write")
+    net.add_argument("--stations", default=None, help="build: the stations table (.csv)")
+    net.add_argument("--vehicles", default=None, help="build: the vehicles table (.csv)")
+    net.add_argument("--ferries", default=None, help="build: the ferries table (.csv)")
+    net.add_argument(
+        "--roads", default=None, help="build: the roads table (.csv); absent: estimated"
+    )
     net.set_defaults(func=_cmd_network)
 
     plan = sub.add_parser("plan", help="plan a week", formatter_class=shows)
