@@ -17,6 +17,7 @@ argument), ``InfeasibleError`` (which station cannot meet which rule); with
 
 from islandroute.datasets.specs import load_network
 from islandroute.datasets.synthetic import archipelago
+from islandroute.datasets.tables import network_from_tables
 from islandroute.datasets.zhoushan import zhoushan
 from islandroute.errors import (
     InfeasibleError,
@@ -73,6 +74,7 @@ __all__ = [
     "assert_valid",
     "check_network",
     "load_network",
+    "network_from_tables",
     "plan_week",
     "validate",
     "zhoushan",
