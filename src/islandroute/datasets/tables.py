@@ -32,11 +32,12 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from islandroute.errors import NetworkError, Problem
+
+if TYPE_CHECKING:  # pandas (the analysis extra) is imported only when tables are read
+    import pandas as pd
 from islandroute.model.network import WEEK, Network, parse_minute
 
 NEAREST_NEIGHBOURS = 3  # estimated roads: each node joined to this many nearest on its island
@@ -60,7 +61,7 @@ SHIFT_DEFAULT = (420, 1140)  # minutes: 07:00 to 19:00, as the model's default
 OPEN_DEFAULT = (480, 1080)  # minutes: 08:00 to 18:00, as the model's default
 MIN_VISITS_DEFAULT = 3  # visit days a week when the table gives none (the spec's usual)
 
-Table: TypeAlias = pd.DataFrame | str | os.PathLike[str]  # a DataFrame or a file path
+Table: TypeAlias = "pd.DataFrame | str | os.PathLike[str]"  # a DataFrame or a file path
 
 STATION_COLUMNS = ("node", "lon", "lat", "island")
 VEHICLE_COLUMNS = ("id", "depot", "capacity")
@@ -186,6 +187,8 @@ def _empty(value: Any) -> bool:
 def read_table(table: Table, label: str) -> tuple[pd.DataFrame, str]:
     """The table as a DataFrame with lower-case column names, and the name faults use
     (the path as given, or ``label`` for a DataFrame)."""
+    import pandas as pd
+
     if isinstance(table, pd.DataFrame):
         frame, where = table, label
     else:
@@ -197,6 +200,8 @@ def read_table(table: Table, label: str) -> tuple[pd.DataFrame, str]:
 
 def _read_file(path: Path, where: str) -> pd.DataFrame:
     """A CSV (or, with openpyxl, an Excel) file as a DataFrame of text cells."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + EXCEL_SUFFIXES:
         raise NetworkError(Problem(where, "file", "expected a .csv or .xlsx file"))
@@ -212,6 +217,8 @@ def _read_file(path: Path, where: str) -> pd.DataFrame:
 
 def _read_excel(path: Path, where: str) -> pd.DataFrame:
     """The first sheet of an Excel file; a clear fault when openpyxl is not installed."""
+    import pandas as pd
+
     if importlib.util.find_spec("openpyxl") is None:
         message = "reading .xlsx needs openpyxl (pip install openpyxl); or save it as .csv"
         raise NetworkError(Problem(where, "file", message)) from None
