@@ -239,3 +239,13 @@ def test_xlsx_needs_openpyxl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(NetworkError) as err:
         network_from_tables(sheet, vehicles_frame())
     assert "s.xlsx: file: reading .xlsx needs openpyxl" in str(err.value)
+
+
+def test_importing_islandroute_needs_no_optional_extra() -> None:
+    """pandas (the analysis extra) is loaded only when tables are read."""
+    import subprocess
+    import sys
+
+    code = "import sys, islandroute; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
