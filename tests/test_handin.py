@@ -4,6 +4,7 @@ refrigerated vehicles within their ride, the load within capacity at every point
 from __future__ import annotations
 
 import copy
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -345,3 +346,18 @@ def test_a_visit_left_out_gets_routes_built_hardest_first(park_net: Network) -> 
     assert sol.dropped == []
     ridden = {lay.vehicles[k].id for k, seq in enumerate(sol.routes) if fish in seq}
     assert ridden == {"e2"}
+
+
+def test_a_route_that_hands_in_at_its_own_depot_ends_there() -> None:
+    """Pickups due at the collecting vans' depot by a time: a route whose last hand-in is
+    at its depot ends with that stop (not a second stop at the same node, which no leg
+    joins: found on a network built from tables)."""
+    doc = two_islands_with_park()
+    doc["stations"][5].update(pickup_to="d", pickup_by=900)
+    net = Network.from_dict(doc)
+    plan = plan_week(net, mode="separate", time_limit=4, seed=1)
+    assert validate(net, plan) == []
+    check_hand_ins(net, plan)
+    for r in plan.routes:
+        nodes = [s.node for s in r.stops]
+        assert all(a != b for a, b in pairwise(nodes)), nodes

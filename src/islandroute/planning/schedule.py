@@ -159,7 +159,12 @@ def _simulate(trip: _Trip, start: float, holds: dict[int, float]) -> _Sim:
     for stop in run.stops:
         left = _add(left, {c: -q for c, q in stop.handin.items()})
     left = {c: q for c, q in left.items() if q}
-    run.stops.append(Stop(node=vehicle.depot, arrive=run.now, depart=run.now, handin=left))
+    last = run.stops[-1]
+    if len(run.stops) > 1 and last.node == vehicle.depot and not (last.deliver or last.pickup):
+        # the route ended handing in at its own depot: that stop is its last
+        run.stops[-1] = last.model_copy(update={"handin": _add(last.handin, left)})
+    else:
+        run.stops.append(Stop(node=vehicle.depot, arrive=run.now, depart=run.now, handin=left))
     return _Sim(
         run.stops, run.legs, run.first_wait or 0.0, run.slack, run.now, run.over_rides, run.late
     )
