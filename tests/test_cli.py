@@ -143,3 +143,34 @@ def test_export_writes_tables_sheets_and_geojson(tmp_path: Path) -> None:
     routes = [f for f in doc["features"] if f["properties"].get("layer") == "route"]
     assert len(routes) == len(plan.routes)
     assert (geo_dir / "network.geojson").stat().st_mode & 0o044 == 0o044
+
+
+def test_out_dash_sends_documents_to_stdout_and_messages_to_stderr(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = "synthetic:12:2:3"
+    assert main(["plan", "--network", spec, "--time-limit", "1", "--out", "-", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    plan = ir.Plan.from_dict(json.loads(captured.out))
+    assert plan.network == ir.load_network(spec).name
+    assert "cost" in captured.err  # the summary still reaches the user
+    assert main(["network", "export", "--network", spec, "--out", "-"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["name"] == plan.network and "wrote -" in captured.err
+    assert main(["schema", "plan", "--out", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"]
+    assert not list(tmp_path.iterdir()) and not Path("-").exists()
+
+
+def test_export_xlsx_writes_one_workbook(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pytest.importorskip("openpyxl")
+    plan_file = tmp_path / "plan.json"
+    spec = "synthetic:12:2:3"
+    assert main(["plan", "--network", spec, "--time-limit", "1", "--out", str(plan_file)]) == 0
+    out = tmp_path / "xl"
+    args = ["export", "--network", spec, "--plan", str(plan_file), "--format", "xlsx"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == ["plan.xlsx"]
+    assert "wrote 1 files" in capsys.readouterr().out

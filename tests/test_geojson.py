@@ -263,3 +263,31 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
         write_geojson({"type": "FeatureCollection", "features": [object()]}, target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.geojson"]
+
+
+# ---- GIS round trip -------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["network", "plan"])
+def test_geopandas_reads_the_files_unchanged(
+    which: str, zs: Network, week: tuple[Network, Plan], tmp_path: Path
+) -> None:
+    gpd = pytest.importorskip("geopandas")
+    doc = network_geojson(zs) if which == "network" else plan_geojson(*week)
+    path = tmp_path / f"{which}.geojson"
+    write_geojson(doc, path)
+    frame = gpd.read_file(path)
+    assert len(frame) == len(doc["features"])
+    assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    assert frame.geometry.is_valid.all() and not frame.geometry.is_empty.any()
+    kinds = {f["geometry"]["type"] for f in doc["features"]}
+    assert set(frame.geom_type) == kinds
+    assert list(frame.layer) == [f["properties"]["layer"] for f in doc["features"]]
+    if which == "plan":
+        routes = frame[frame.layer == "route"]
+        plan = week[1]
+        assert list(routes.vehicle) == [r.vehicle for r in plan.routes]
+        assert list(routes.day) == [r.day for r in plan.routes]
+        assert routes.km.tolist() == pytest.approx([r.km for r in plan.routes])
+        assert routes.ferry_crossings.sum() == plan.totals.ferry_crossings
+    else:
+        names = frame[frame.layer == "island"].name.tolist()
+        assert names == [i.name for i in zs.islands]

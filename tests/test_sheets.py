@@ -11,10 +11,12 @@ from islandroute.sheets import (
     CALENDAR_CSV,
     CARRIERS_CSV,
     ISLANDS_CSV,
+    ROUTES_SHEET,
     ROW_FERRY,
     SHEETS_FOLDER,
     STOPS_CSV,
     TEMP_SUFFIX,
+    WORKBOOK,
     carrier_summary,
     clock,
     find_route,
@@ -25,6 +27,7 @@ from islandroute.sheets import (
     station_calendar,
     stop_frame,
     write_csvs,
+    write_xlsx,
 )
 
 pd = pytest.importorskip("pandas")
@@ -214,3 +217,23 @@ def test_write_csvs_writes_every_file_and_no_temporary(
     stops = pd.read_csv(tmp_path / STOPS_CSV)
     assert stops.delivered.sum() == net.weekly_parcels()
     assert len(pd.read_csv(tmp_path / CALENDAR_CSV)) == len(net.stations)
+
+
+def test_write_xlsx_one_sheet_per_table_and_every_route(
+    week: tuple[Network, Plan], tmp_path: Path
+) -> None:
+    pytest.importorskip("openpyxl")
+    net, plan = week
+    written = write_xlsx(net, plan, tmp_path)
+    assert [p.name for p in written] == [WORKBOOK]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [WORKBOOK]
+    book = pd.read_excel(tmp_path / WORKBOOK, sheet_name=None)
+    assert list(book) == ["calendar", "stops", "islands", "carriers", ROUTES_SHEET]
+    assert book["stops"].delivered.sum() == net.weekly_parcels()
+    assert len(book["calendar"]) == len(net.stations)
+    routes = book[ROUTES_SHEET]
+    for route in plan.routes:
+        rows = routes[(routes.day == route.day) & (routes.vehicle == route.vehicle)]
+        assert len(rows) == len(route_sheet(net, plan, route.vehicle, route.day))
+        ferries = rows[rows.type == ROW_FERRY]
+        assert len(ferries) == route.ferry_crossings

@@ -29,6 +29,8 @@ EXIT_PARTIAL = 3  # --allow-unserved: a valid plan that declares unserved statio
 EXIT_INTERNAL = 70  # a bug: one error line, please report it
 EXIT_INTERRUPTED = 130  # Ctrl-C
 
+STDOUT = "-"  # ``--out -``: the document goes to standard output, messages to stderr
+
 
 def seconds(text: str) -> float:
     """A time limit: a finite number of seconds, more than 0 and at most a week."""
@@ -65,7 +67,7 @@ worker_count = _whole(1, MAX_WORKERS)
 def prepare_output(path: str | None, inputs: Sequence[str]) -> None:
     """Before any work: refuse an output that is an input, make its folder and prove it
     can be written there — never find out after the whole time limit."""
-    if not path:
+    if not path or path == STDOUT:
         return
     target = Path(path)
     for spec in inputs:
@@ -82,6 +84,21 @@ def prepare_output(path: str | None, inputs: Sequence[str]) -> None:
         raise OptionsError(
             Problem("--out", path, f"cannot write there: {err.strerror or err}")
         ) from None
+
+
+def emit(text: str, out: str) -> None:
+    """A document to standard output (``--out -``) or atomically to the file ``out``."""
+    from islandroute.model.exchange import write_text_atomic
+
+    if out == STDOUT:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(out, text)
+
+
+def tell(message: str, out: str | None) -> None:
+    """A message for the user: on stderr when the document itself goes to stdout."""
+    print(message, file=sys.stderr if out == STDOUT else sys.stdout)
 
 
 def progress_printer(quiet: bool = False) -> Callable[[str], None]:
@@ -176,8 +193,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     tables = [args.stations, args.vehicles, args.ferries, args.roads]
     prepare_output(args.out, [t for t in tables if t])
     net = network_from_tables(args.stations, args.vehicles, args.ferries, args.roads)
-    net.to_json(args.out)
-    print(f"wrote {args.out} ({len(net.stations)} stations, {len(net.vehicles)} vehicles)")
+    emit(net.to_json(), args.out)
+    tell(f"wrote {args.out} ({len(net.stations)} stations, {len(net.vehicles)} vehicles)", args.out)
     return EXIT_OK
 
 
@@ -190,8 +207,8 @@ def _cmd_network(args: argparse.Namespace) -> int:
     if args.action == "show":
         print(network_summary(net))
     elif args.action == "export":
-        net.to_json(args.out)
-        print(f"wrote {args.out} ({len(net.stations)} stations)")
+        emit(net.to_json(), args.out)
+        tell(f"wrote {args.out} ({len(net.stations)} stations)", args.out)
     elif args.action == "validate":
         from islandroute.network import check_network
 
@@ -240,15 +257,15 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     plan = plan_week(net, options=options, progress=progress_printer(args.quiet))
     violations = validate(net, plan)
     if args.out:
-        plan.to_json(args.out)
+        emit(plan.to_json(), args.out)
     if args.json:
-        print(plan_json(plan, len(violations), args.out))
+        tell(plan_json(plan, len(violations), args.out), args.out)
     else:
-        print(plan.summary())
-        print(plan_table(plan))
+        tell(plan.summary(), args.out)
+        tell(plan_table(plan), args.out)
         if has_pickups(net):
-            print(flow_summary(net, plan))
-        if args.out:
+            tell(flow_summary(net, plan), args.out)
+        if args.out and args.out != STDOUT:
             print(f"wrote {args.out}")
     for u in plan.unserved:
         print(
@@ -323,13 +340,15 @@ NETWORK_HELP = (
 def _cmd_export(args: argparse.Namespace) -> int:
     from islandroute.geojson import network_geojson, plan_geojson, write_geojson
     from islandroute.model.exchange import read_plan
-    from islandroute.sheets import write_csvs
+    from islandroute.sheets import write_csvs, write_xlsx
 
     net = load_network(args.network)
     plan = Plan.from_dict(read_plan(args.plan))
     out = Path(args.out)
     if args.format == "csv":
         written = write_csvs(net, plan, out)
+    elif args.format == "xlsx":
+        written = write_xlsx(net, plan, out)
     else:
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "network.geojson", out / "plan.geojson"]
@@ -344,8 +363,30 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     from islandroute.model.schema import document_schema
 
     prepare_output(args.out, [])
-    text = dumps(document_schema(args.document), indent=2, path=args.out)
-    print(f"wrote {args.out}" if args.out else text, end="\n" if args.out else "")
+    text = dumps(document_schema(args.document), indent=2)
+    emit(text, args.out or STDOUT)
+    if args.out and args.out != STDOUT:
+        print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    """``report``: the interactive HTML page of a plan (and a compared plan beside it)."""
+    from islandroute.model.exchange import read_plan
+    from islandroute.report import report_html
+
+    inputs = [args.network, args.plan] + ([args.compare] if args.compare else [])
+    prepare_output(args.out, inputs)
+    net = load_network(args.network)
+    plan = Plan.from_dict(read_plan(args.plan))
+    other = Plan.from_dict(read_plan(args.compare)) if args.compare else None
+    for name, p in (("--plan", plan), ("--compare", other)):
+        if p is not None and p.network != net.name:
+            raise OptionsError(
+                Problem(name, p.network, f"is a plan of another network than {net.name!r}")
+            )
+    emit(report_html(net, plan, other), args.out)
+    tell(f"wrote {args.out}", args.out)
     return EXIT_OK
 
 
@@ -362,7 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     net.add_argument("action", choices=["show", "export", "validate", "build"], help="what to do")
     net.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
-    net.add_argument("--out", default="network.json", help="the file export and build write")
+    net.add_argument(
+        "--out", default="network.json", help="the file export and build write (- for stdout)"
+    )
     net.add_argument("--stations", default=None, help="build: the stations table (.csv)")
     net.add_argument("--vehicles", default=None, help="build: the vehicles table (.csv)")
     net.add_argument("--ferries", default=None, help="build: the ferries table (.csv)")
@@ -395,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plan what can be served; list the rest (exit code 3) instead of failing",
     )
-    plan.add_argument("--out", default=None, help="write the plan document here")
+    plan.add_argument("--out", default=None, help="write the plan document here (- for stdout)")
     plan.add_argument("--quiet", action="store_true", help="no progress lines")
     plan.add_argument(
         "--json", action="store_true", help="print a machine-readable summary (JSON) instead"
@@ -433,10 +476,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--plan", required=True, help="the plan document")
     exp.add_argument(
         "--format",
-        choices=["csv", "geojson"],
+        choices=["csv", "xlsx", "geojson"],
         default="csv",
         help="csv: station calendar, stops, island and carrier tables, a driver sheet "
-        "(HTML) per route; geojson: network.geojson and plan.geojson (RFC 7946)",
+        "(HTML) per route; xlsx: plan.xlsx with a sheet per table and one of every route; "
+        "geojson: network.geojson and plan.geojson (RFC 7946)",
     )
     exp.add_argument("--out", default="export", help="the folder written")
     exp.set_defaults(func=_cmd_export)
@@ -447,6 +491,19 @@ def build_parser() -> argparse.ArgumentParser:
     sch.add_argument("document", choices=["network", "plan"], help="which document")
     sch.add_argument("--out", default=None, help="write it to this file (default: print it)")
     sch.set_defaults(func=_cmd_schema)
+
+    rep = sub.add_parser(
+        "report",
+        help="an interactive HTML report that works offline (one file)",
+        formatter_class=shows,
+    )
+    rep.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
+    rep.add_argument("--plan", required=True, help="the plan document")
+    rep.add_argument(
+        "--compare", default=None, help="a second plan of the same network, shown beside it"
+    )
+    rep.add_argument("--out", default="report.html", help="the HTML file written (- for stdout)")
+    rep.set_defaults(func=_cmd_report)
     return p
 
 

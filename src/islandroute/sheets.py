@@ -24,6 +24,8 @@ CALENDAR_CSV = "calendar.csv"
 STOPS_CSV = "stops.csv"
 ISLANDS_CSV = "islands.csv"
 CARRIERS_CSV = "carriers.csv"
+WORKBOOK = "plan.xlsx"
+ROUTES_SHEET = "routes"  # every driver sheet, one after another, in the workbook
 SHEETS_FOLDER = "sheets"
 TEMP_SUFFIX = ".tmp"  # what write_text_atomic names its temporary files with
 ROW_STOP = "stop"
@@ -360,7 +362,7 @@ def carrier_summary(net: Network, plan: Plan) -> Any:
     return pd.DataFrame(rows)
 
 
-def write_atomic(path: Path, text: str) -> Path:
+def write_atomic(path: Path, text: str | bytes) -> Path:
     """Write text through a temporary file renamed into place (never half-written),
     making its folder first."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -373,18 +375,56 @@ def sheet_filename(route: Route) -> str:
     return _UNSAFE_FILE_CHARS.sub("_", f"{route.day}_{route.vehicle}") + ".html"
 
 
-def write_csvs(net: Network, plan: Plan, folder: str | Path) -> list[Path]:
-    """Write the calendar, stops, island and carrier tables as CSV and every route's driver
-    sheet as HTML under ``folder``; returns the paths written."""
-    base = Path(folder)
-    tables = {
+def planner_tables(net: Network, plan: Plan) -> dict[str, Any]:
+    """The planner's tables by file name: station calendar, stops, islands, carriers."""
+    return {
         CALENDAR_CSV: station_calendar(net, plan),
         STOPS_CSV: stop_frame(net, plan),
         ISLANDS_CSV: island_summary(net, plan),
         CARRIERS_CSV: carrier_summary(net, plan),
     }
+
+
+def all_route_sheets(net: Network, plan: Plan) -> Any:
+    """Every route's driver sheet in one frame, each row led by its day and vehicle."""
+    import pandas as pd
+
+    frames = []
+    for route in plan.routes:
+        frame = route_sheet(net, plan, route.vehicle, route.day)
+        frame.insert(0, "vehicle", route.vehicle)
+        frame.insert(0, "day", route.day)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def write_xlsx(net: Network, plan: Plan, folder: str | Path) -> list[Path]:
+    """Write one workbook (``plan.xlsx``) with a sheet per table and a sheet of every
+    route's stops and ferries; openpyxl writes it, renamed into place when whole."""
+    import io
+
+    import pandas as pd
+
+    try:
+        import openpyxl  # noqa: F401  (pandas' xlsx writer)
+    except ImportError as err:
+        raise ImportError("xlsx needs openpyxl: pip install 'islandroute[analysis]'") from err
+    sheets = {Path(name).stem: frame for name, frame in planner_tables(net, plan).items()}
+    sheets[ROUTES_SHEET] = all_route_sheets(net, plan)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as book:
+        for name, frame in sheets.items():
+            frame.to_excel(book, sheet_name=name, index=False)
+    return [write_atomic(Path(folder) / WORKBOOK, buffer.getvalue())]
+
+
+def write_csvs(net: Network, plan: Plan, folder: str | Path) -> list[Path]:
+    """Write the calendar, stops, island and carrier tables as CSV and every route's driver
+    sheet as HTML under ``folder``; returns the paths written."""
+    base = Path(folder)
     written = [
-        write_atomic(base / name, frame.to_csv(index=False)) for name, frame in tables.items()
+        write_atomic(base / name, frame.to_csv(index=False))
+        for name, frame in planner_tables(net, plan).items()
     ]
     for route in plan.routes:
         page = route_sheet_html(net, plan, route.vehicle, route.day)

@@ -49,15 +49,17 @@ def dumps(doc: dict[str, Any], indent: int | None = 1, path: str | None = None) 
 READABLE = 0o644  # an output file's mode: its owner writes, everyone reads
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to a temporary file in the same folder, flush it to disk, then
-    rename it over ``path``: a full disk or a crash never leaves a half-written file."""
+def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; bytes as they are) to a temporary file in the same folder,
+    flush it to disk, then rename it over ``path``: a full disk or a crash never leaves
+    a half-written file."""
     target = Path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, READABLE)  # mkstemp's 0600 would hide outputs from other users
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
