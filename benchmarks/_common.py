@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from islandroute.tables import table
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 DEFAULT_PVRP = REPO.parent / "shared" / "data" / "pvrp"
@@ -45,16 +47,6 @@ def write_text(name: str, text: str) -> Path:
 
 
 def md_table(header: list[str], rows: list[list[Any]]) -> str:
-    """A Markdown table (numbers right-aligned)."""
-
-    def cell(x: Any) -> str:
-        if x is None:
-            return "–"
-        if isinstance(x, float):
-            return f"{x:,.2f}"
-        return str(x)
-
-    out = ["| " + " | ".join(header) + " |"]
-    out.append("|" + "|".join("---:" if i else "---" for i in range(len(header))) + "|")
-    out += ["| " + " | ".join(cell(x) for x in r) + " |" for r in rows]
-    return "\n".join(out) + "\n"
+    """A Markdown table of list rows, through the library's one table printer."""
+    records = [dict(zip(header, r, strict=True)) for r in rows]
+    return table(records, header, markdown=True, decimals=2, missing="–")

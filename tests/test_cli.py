@@ -3,7 +3,10 @@ named without a traceback."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +177,31 @@ def test_export_xlsx_writes_one_workbook(
     assert main([*args, "--out", str(out)]) == 0
     assert [p.name for p in out.iterdir()] == ["plan.xlsx"]
     assert "wrote 1 files" in capsys.readouterr().out
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal, so the progress bar is drawn."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_log_lines_above_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from islandroute.console import TICK_SECONDS, progress_shown
+    from islandroute.progress import log_progress
+
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with progress_shown(seconds=5, quiet=False):
+        log_progress("reach: 3 stations")
+        time.sleep(3 * TICK_SECONDS)
+    shown = terminal.getvalue()
+    assert re.search(r"\[\s+\d+\.\ds\] reach: 3 stations\n", shown)
+    assert re.search(r"\| [1-5]/5s", shown), shown  # the bar moved with the clock
+    quiet = _Terminal()
+    monkeypatch.setattr("sys.stderr", quiet)
+    with progress_shown(seconds=5, quiet=True):
+        log_progress("not shown")
+    assert quiet.getvalue() == ""

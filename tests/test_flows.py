@@ -12,7 +12,7 @@ from islandroute.datasets.synthetic import archipelago
 from islandroute.model import Carrier, Network, Node, Plan, Route, Station, Stop, Vehicle
 from islandroute.model.plan import Kpis
 from islandroute.planning.planner import plan_week
-from islandroute.tables import markdown_table
+from islandroute.tables import table
 
 NOON = 720
 TIME_LIMIT = 2.0
@@ -197,7 +197,7 @@ def test_markdown_tables(report: FlowReport) -> None:
     # collections by destination: the total leaves deliveries out
     assert "| cross_border_centre | 0 | 8 | 8 | 0.0 |" in md
     assert "| total | 0 | 36 | 8 | 55.6 |" in md
-    assert markdown_table([{"a": "x|y", "b": 1234}], ["a", "b"]) == (
+    assert table([{"a": "x|y", "b": 1234}], ["a", "b"], markdown=True) == (
         "| a | b |\n|:---|---:|\n| x\\|y | 1,234 |"
     )
 

@@ -10,11 +10,11 @@ import argparse
 import math
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from islandroute.console import progress_shown
 from islandroute.datasets.specs import BUILT_IN, load_network
 from islandroute.errors import IslandrouteError, OptionsError, Problem
 from islandroute.model import Network, Plan
@@ -99,17 +99,6 @@ def emit(text: str, out: str) -> None:
 def tell(message: str, out: str | None) -> None:
     """A message for the user: on stderr when the document itself goes to stdout."""
     print(message, file=sys.stderr if out == STDOUT else sys.stdout)
-
-
-def progress_printer(quiet: bool = False) -> Callable[[str], None]:
-    """Progress lines on stderr with the elapsed time."""
-    t0 = time.perf_counter()
-
-    def say(msg: str) -> None:
-        if not quiet:
-            print(f"[{time.perf_counter() - t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
-
-    return say
 
 
 def network_summary(net: Network) -> str:
@@ -254,7 +243,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     )
     prepare_output(args.out, [args.network])
     net = load_network(args.network)
-    plan = plan_week(net, options=options, progress=progress_printer(args.quiet))
+    plan = plan_week(net, options=options)
     violations = validate(net, plan)
     if args.out:
         emit(plan.to_json(), args.out)
@@ -309,7 +298,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         seed=args.seed,
         allocation=args.allocation,
         workers=args.workers,
-        progress=progress_printer(args.quiet),
     )
     print(report.text())
     report.to_json(f"{out}.json")
@@ -527,7 +515,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help, or a bad argument already printed as one line
         return int(done.code or 0) if not isinstance(done.code, str) else EXIT_BAD_INPUT
     try:
-        return int(args.func(args))
+        with progress_shown(getattr(args, "time_limit", None), getattr(args, "quiet", False)):
+            return int(args.func(args))
     except IslandrouteError as err:
         print_error(err)
         return EXIT_BAD_INPUT

@@ -1,40 +1,48 @@
-"""Plain aligned text tables for terminals and Markdown tables for reports (no layer of
-its own: used by the analysis reports and the command line alike)."""
+"""The one table printer: aligned text for terminals, Markdown for reports and benchmark
+results (no layer of its own: used by the analysis reports, the command line and the
+benchmarks alike)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+#: Places after the point of a float cell unless the caller asks for others.
+DECIMALS = 1
 
-def cell(value: Any) -> str:
-    """A value as a table cell: numbers with thousands separators, floats to one place."""
+
+def cell(value: Any, decimals: int = DECIMALS, missing: str = "") -> str:
+    """A value as a table cell: numbers with thousands separators, floats to ``decimals``."""
     if value is None:
-        return ""
+        return missing
     if isinstance(value, float):
-        return f"{value:,.1f}"
+        return f"{value:,.{decimals}f}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
 
 
-def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """A right-aligned text table of ``columns`` from ``rows``, with a rule under the head."""
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
+def table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    markdown: bool = False,
+    decimals: int = DECIMALS,
+    missing: str = "",
+) -> str:
+    """``columns`` of ``rows`` as a right-aligned text table with a rule under the head,
+    or with ``markdown`` a GitHub table (first column left-aligned, the others right)."""
+    cells = [[cell(r.get(c), decimals, missing) for c in columns] for r in rows]
+    if markdown:
+        head = "| " + " | ".join(_escape(c) for c in columns) + " |"
+        rule = "|" + "|".join(":---" if i == 0 else "---:" for i in range(len(columns))) + "|"
+        body = ["| " + " | ".join(_escape(v) for v in row) + " |" for row in cells]
+        return "\n".join([head, rule, *body])
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths, strict=True))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
     return "\n".join(lines)
-
-
-def markdown_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """A Markdown (GitHub) table of ``columns`` from ``rows``: the first column left-
-    aligned, the others right-aligned, cells as :func:`cell` writes them."""
-    head = "| " + " | ".join(_escape(c) for c in columns) + " |"
-    rule = "|" + "|".join(":---" if i == 0 else "---:" for i in range(len(columns))) + "|"
-    body = ["| " + " | ".join(_escape(cell(r.get(c))) for c in columns) + " |" for r in rows]
-    return "\n".join([head, rule, *body])
 
 
 def _escape(text: str) -> str:

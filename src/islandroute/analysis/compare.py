@@ -49,6 +49,7 @@ from islandroute.errors import IslandrouteError
 from islandroute.model.exchange import write_text_atomic
 from islandroute.model.network import Network
 from islandroute.model.plan import Kpis, Plan
+from islandroute.progress import progress_or_log
 from islandroute.tables import table
 
 __all__ = [
@@ -383,7 +384,7 @@ def compare_many(
     """
     t0 = time.perf_counter()
     cfg = RunSettings.resolve(settings, **options)
-    say = progress or (lambda _m: None)
+    say = progress_or_log(progress)
     work, jobs, labels = _coalition_jobs(nets, carriers, cfg)
     say(f"{len(jobs)} weekly plans for {len(nets)} network(s), {cfg.time_limit:g}s each")
     results = run_jobs(

@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
+from islandroute.progress import Progress, progress_or_log
+
 __all__ = ["Progress", "SerialExecutor", "Submitter", "default_workers", "run_jobs"]
 
 T = TypeVar("T")
-Progress = Callable[[str], None]
 
 
 class Submitter(Protocol):
@@ -66,7 +67,7 @@ def run_jobs(
     """
     if not jobs:
         return []
-    say = progress or (lambda _m: None)
+    say = progress_or_log(progress)
     own = executor is None
     if executor is None:
         executor = _local_pool(workers, len(jobs), say)

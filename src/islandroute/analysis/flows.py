@@ -32,7 +32,7 @@ from islandroute.analysis.handins import (
 )
 from islandroute.model.network import Network
 from islandroute.model.plan import Plan
-from islandroute.tables import markdown_table, table
+from islandroute.tables import table
 
 __all__ = [
     "COMPARED_FLOWS",
@@ -288,7 +288,7 @@ class FlowReport:
         parts = [f"## Two in, one out (两进一出): {self.network}", bullets]
         for key in ("programme", "carrier", "island", "day", "destination"):
             title = "Collections by destination" if key == "destination" else f"By {key}"
-            parts += [f"### {title}", markdown_table(self.rows(key), flow_columns(key))]
+            parts += [f"### {title}", table(self.rows(key), flow_columns(key), markdown=True)]
         parts += ["### Outbound per day and carrier", self._outbound_markdown()]
         return "\n\n".join(parts) + "\n"
 
@@ -296,7 +296,7 @@ class FlowReport:
         days = self.outbound_by_day()
         carriers = [c for c in self.carriers if any(c in v for v in days.values())]
         rows = [{"day": d, **v, "total": sum(v.values())} for d, v in days.items()]
-        return markdown_table(rows, ["day", *carriers, "total"]) if rows else "none"
+        return table(rows, ["day", *carriers, "total"], markdown=True) if rows else "none"
 
 
 def flow_columns(key: str) -> list[str]:

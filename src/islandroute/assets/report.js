@@ -5,6 +5,7 @@
   var ALL = "all";
   var GOLDEN_ANGLE = 137.508; // degrees between successive vehicle hues: neighbours differ
   var ROUTE_WEIGHT = 3;
+  var WHOLE_ABOVE = 100; // figures this large are shown without decimals
   var FERRY_DASH = "8 6";
   var BASE_FERRY_DASH = "2 5";
   var KIND_STYLE = {
@@ -35,7 +36,8 @@
   function number(value, key) {
     if (value === null || value === undefined) return "–";
     if (key === "on_time_share") return (100 * value).toFixed(1) + " %";
-    return Number(value).toLocaleString("en-US", { maximumFractionDigits: 1 });
+    var digits = Math.abs(value) >= WHOLE_ABOVE ? 0 : 1;
+    return Number(value).toLocaleString("en-US", { maximumFractionDigits: digits });
   }
 
   function vehicleColour(index) {
@@ -236,7 +238,6 @@
 
   var maps = document.getElementById("maps");
   var panes = DATA.plans.map(function (p, i) { return new Pane(p, i, maps); });
-  panes.forEach(function (p) { p.map.invalidateSize(); if (p.bounds.isValid()) p.map.fitBounds(p.bounds); });
   var select = document.getElementById("day");
   [ALL].concat(DATA.days).forEach(function (d) {
     var o = document.createElement("option");
@@ -250,6 +251,11 @@
   }
   select.addEventListener("change", function () { show(select.value); });
   show(select.value);
+  // The KPI panel and the side-by-side panes settle the maps' sizes only now.
+  panes.forEach(function (p) {
+    p.map.invalidateSize();
+    if (p.bounds.isValid()) p.map.fitBounds(p.bounds);
+  });
 
   // For tests and scripts: the routes each map draws now.
   window.islandroute = {

@@ -24,8 +24,8 @@ from islandroute.planning.day import COST_SCALE
 from islandroute.planning.instance import Instance
 from islandroute.planning.options import PlanOptions
 from islandroute.planning.week import Week
+from islandroute.progress import Progress
 
-Progress = Callable[[str], None]
 Clock = dict[str, float]
 Solve = Callable[..., tuple[Week, str]]
 Result = tuple[str, Any]  # ("week", (assignment, days, clock, stopped)), ("infeasible", ...)

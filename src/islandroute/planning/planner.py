@@ -33,8 +33,8 @@ from islandroute.planning.pattern_search import searchable
 from islandroute.planning.patterns import balanced_patterns, fixed_patterns, sweep_patterns
 from islandroute.planning.week import Week
 from islandroute.planning.week_search import road_week, search_week
+from islandroute.progress import Progress, progress_or_log
 
-Progress = Callable[[str], None]
 Clock = dict[str, float]
 STOP_TIME = "time_limit"  # the time ran out while the search still had work
 STOP_STALLED = "no_progress"  # the searches stopped improving before the time ran out
@@ -99,7 +99,7 @@ def plan_week(
     }
     opts = _resolve_options(options, given)
     opts.check_for(net.carrier_ids, net.days)
-    return _plan(net, opts, progress or (lambda _msg: None), reach, t0)
+    return _plan(net, opts, progress_or_log(progress), reach, t0)
 
 
 def _resolve_options(options: PlanOptions | None, given: dict[str, Any]) -> PlanOptions:
@@ -121,9 +121,11 @@ def _same(a: Any, b: Any) -> bool:
 def _plan(net: Network, opts: PlanOptions, say: Progress, reach: Reach | None, t0: float) -> Plan:
     """The week of checked options, from the reach diagnosis to the KPIs."""
     carriers = tuple(c for c in net.carrier_ids if opts.carriers is None or c in opts.carriers)
+    say(f"reach: {len(net.stations)} stations, {len(net.vehicles)} vehicles, every day")
     reach = reach or Reach(net)
     t_net = time.perf_counter()
     left_out, unserved = _diagnosis(net, reach, opts.mode, carriers, opts.allow_unserved)
+    say(f"reach: diagnosed in {time.perf_counter() - t0:.1f}s")
     insts = [
         i
         for i in (
