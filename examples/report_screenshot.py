@@ -14,15 +14,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from islandroute.report import CHROMIUM_FLAGS
+
 VIEWPORT = {"width": 1600, "height": 1000}
 
 
@@ -32,7 +25,7 @@ def screenshot(page_file: Path, png: Path, day: str | None = None) -> None:
     if chromium is None:
         raise SystemExit("no chromium on PATH (apt-get install chromium)")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=ARGS)
+        browser = pw.chromium.launch(executable_path=chromium, args=list(CHROMIUM_FLAGS))
         page = browser.new_page(viewport=VIEWPORT)
         page.goto(page_file.resolve().as_uri())
         page.wait_for_function("window.islandroute !== undefined")

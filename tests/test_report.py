@@ -20,20 +20,10 @@ import pytest
 
 from islandroute import Network, Plan, archipelago, plan_week
 from islandroute.cli import main
-from islandroute.report import report_html, write_report
+from islandroute.report import CHROMIUM_FLAGS, report_html, write_report
 
 #: Seconds the planner gets for the small weeks.
 PLAN_SECONDS = 2
-#: Chromium's flags for a closed machine: no sandbox as root, no background connections.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Distinct colours a drawn map shows at least (a blank page has one or two).
 MIN_COLOURS = 20
 VIEWPORT = {"width": 1400, "height": 900}
@@ -136,7 +126,7 @@ def browser() -> Iterator[Any]:
     executable = _chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_FLAGS))
         yield chromium
         chromium.close()
 

@@ -32,6 +32,17 @@ ASSETS = "assets"
 MARKED_KINDS = ("station", "port", "depot", "hub", "centre", "park")
 #: How a planner names a plan in the page when the caller does not.
 DEFAULT_LABELS = ("plan", "compared")
+#: Chromium's flags to open a report headless on a closed machine: no sandbox (root), no
+#: background connections (refused here, and slow to time out), no GPU.
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 #: A closing script tag inside inlined code.
 _SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
 #: Markers in the template replaced by the inlined parts.
