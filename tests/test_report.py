@@ -20,7 +20,7 @@ import pytest
 
 from islandroute import Network, Plan, archipelago, plan_week
 from islandroute.cli import main
-from islandroute.report import CHROMIUM_FLAGS, report_html, write_report
+from islandroute.report import CHROMIUM_FLAGS, IslandShading, report_html, write_report
 
 #: Seconds the planner gets for the small weeks.
 PLAN_SECONDS = 2
@@ -232,3 +232,27 @@ def test_screenshot_is_not_blank(
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) >= MIN_COLOURS
     opened.page.close()
+
+
+def test_island_shading_colours_flags_and_lists_islands(
+    browser: Any, tmp_path: Path, week: tuple[Network, Plan, Plan]
+) -> None:
+    net, joint, separate = week
+    per_plan = tuple(
+        {i: k.cost / k.parcels for i, k in p.by_island.items() if k.parcels}
+        for p in (joint, separate)
+    )
+    threshold = sorted(per_plan[0].values())[len(per_plan[0]) // 2]
+    shading = IslandShading("cost per parcel", per_plan, threshold)
+    path = tmp_path / "shaded.html"
+    write_report(net, joint, path, compare=separate, shading=shading)
+    opened = Opened(browser, path)
+    rows = opened.page.locator("#shading tbody tr")
+    islands = set(per_plan[0]) | set(per_plan[1])
+    assert rows.count() == len(islands)
+    over = {i for m in per_plan for i, v in m.items() if v > threshold}
+    assert opened.page.locator("#shading tbody tr.over").count() == len(over)
+    assert opened.errors() == []
+    opened.page.close()
+    with pytest.raises(ValueError, match="per_plan"):
+        report_html(net, joint, shading=shading)  # two mappings, one plan shown

@@ -11,6 +11,8 @@ import html
 import json
 import os
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,11 +51,22 @@ _SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
 SLOTS = ("TITLE", "LEAFLET_CSS", "REPORT_CSS", "LEAFLET_JS", "REPORT_JS", "DATA")
 
 
+@dataclass(frozen=True)
+class IslandShading:
+    """A figure per island and plan to shade the islands by (e.g. the delivery cost per
+    parcel), listed in a table; islands above ``threshold`` are outlined and flagged."""
+
+    title: str
+    per_plan: tuple[Mapping[str, float], ...]
+    threshold: float | None = None
+
+
 def report_html(
     net: Network,
     plan: Plan,
     compare: Plan | None = None,
     labels: tuple[str, str] | None = None,
+    shading: IslandShading | None = None,
 ) -> str:
     """The report page of ``plan`` (and ``compare`` beside it) as one HTML string."""
     plans = [plan] if compare is None else [plan, compare]
@@ -68,6 +81,7 @@ def report_html(
         "ferries": _ferries(net),
         "places": _places(net),
         "plans": [_plan_data(net, p, name) for p, name in zip(plans, names, strict=False)],
+        "shading": _shading(shading, len(plans)),
     }
     parts = {
         "TITLE": html.escape(title),
@@ -89,13 +103,32 @@ def write_report(
     path: str | os.PathLike[str],
     compare: Plan | None = None,
     labels: tuple[str, str] | None = None,
+    shading: IslandShading | None = None,
 ) -> Path:
     """Write the report page through a temporary file renamed into place."""
-    write_text_atomic(path, report_html(net, plan, compare, labels))
+    write_text_atomic(path, report_html(net, plan, compare, labels, shading))
     return Path(path)
 
 
 # ---- the page's data --------------------------------------------------------------------
+def _shading(shading: IslandShading | None, plans: int) -> dict[str, Any] | None:
+    """The island figures as the page reads them; one mapping per plan shown."""
+    if shading is None:
+        return None
+    if len(shading.per_plan) != plans:
+        raise ValueError(
+            f"shading: per_plan: {len(shading.per_plan)} mappings for {plans} plans shown"
+        )
+    return {
+        "title": shading.title,
+        "threshold": shading.threshold,
+        "values": [
+            {island: round(float(v), VALUE_DECIMALS) for island, v in m.items()}
+            for m in shading.per_plan
+        ],
+    }
+
+
 def _default_labels(plans: list[Plan]) -> tuple[str, str]:
     """Each plan named by its mode when the modes differ (joint, separate)."""
     modes = [p.mode for p in plans]

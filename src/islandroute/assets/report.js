@@ -117,11 +117,66 @@
       "<th>collect</th><th>hand in</th></tr>" + stops + "</table></div>";
   }
 
-  function drawBase(map) {
+  function shadeRange() {
+    var lo = Infinity, hi = -Infinity;
+    DATA.shading.values.forEach(function (m) {
+      Object.keys(m).forEach(function (k) { lo = Math.min(lo, m[k]); hi = Math.max(hi, m[k]); });
+    });
+    return [lo, hi];
+  }
+
+  function shadeColour(value, range) {
+    var t = range[1] > range[0] ? (value - range[0]) / (range[1] - range[0]) : 0;
+    return "hsl(" + (50 - 50 * t).toFixed(0) + ",85%," + (85 - 40 * t).toFixed(0) + "%)";
+  }
+
+  function islandStyle(island, index) {
+    var style = { color: "#8a7f5a", weight: 1, fillColor: "#efe8cf", fillOpacity: 1 };
+    var shading = DATA.shading;
+    if (!shading) return style;
+    var value = shading.values[index][island.id];
+    if (value === undefined) return style;
+    style.fillColor = shadeColour(value, shadeRange());
+    if (shading.threshold !== null && value > shading.threshold) {
+      style.color = "#c0392b"; style.weight = 3;
+    }
+    return style;
+  }
+
+  function renderShading() {
+    var shading = DATA.shading;
+    var box = document.getElementById("shading");
+    if (!shading) { box.style.display = "none"; return; }
+    var islands = {};
+    shading.values.forEach(function (m) { Object.keys(m).forEach(function (k) { islands[k] = 1; }); });
+    var names = {};
+    DATA.islands.forEach(function (i) { names[i.id] = i.name; });
+    var first = shading.values[0];
+    var order = Object.keys(islands).sort(function (a, b) { return (first[b] || 0) - (first[a] || 0); });
+    var heads = "<th>island</th>" + DATA.plans.map(function (p) { return "<th>" + esc(p.label) + "</th>"; }).join("");
+    var rows = order.map(function (k) {
+      var over = false;
+      var cells = shading.values.map(function (m) {
+        var v = m[k];
+        if (v !== undefined && shading.threshold !== null && v > shading.threshold) over = true;
+        return "<td>" + number(v, "") + "</td>";
+      }).join("");
+      return "<tr" + (over ? " class='over'" : "") + "><td>" + esc(names[k] || k) + "</td>" + cells + "</tr>";
+    });
+    var limit = shading.threshold === null ? "" : " (outlined: above " + number(shading.threshold, "") + ")";
+    box.innerHTML = "<details><summary>" + esc(shading.title) + limit + "</summary><table><thead><tr>" +
+      heads + "</tr></thead><tbody>" + rows.join("") + "</tbody></table></details>";
+  }
+
+  function drawBase(map, index) {
     var bounds = L.latLngBounds([]);
     DATA.islands.forEach(function (i) {
       if (i.ring) {
-        var poly = L.polygon(i.ring, { color: "#8a7f5a", weight: 1, fillColor: "#efe8cf", fillOpacity: 1 });
+        var poly = L.polygon(i.ring, islandStyle(i, index));
+        if (DATA.shading && DATA.shading.values[index][i.id] !== undefined) {
+          poly.bindTooltip(esc(i.name) + ": " + esc(DATA.shading.title) + " " +
+            number(DATA.shading.values[index][i.id], ""));
+        }
         poly.addTo(map);
         bounds.extend(poly.getBounds());
       } else {
@@ -176,7 +231,7 @@
     var crs = DATA.planar ? L.CRS.Simple : L.CRS.EPSG3857;
     this.map = L.map("map-" + index, { crs: crs, preferCanvas: true, zoomSnap: 0.25 });
     this.plan = plan;
-    this.bounds = drawBase(this.map);
+    this.bounds = drawBase(this.map, index);
     this.markers = drawPlaces(this.map, plan);
     var vehicles = [];
     plan.routes.forEach(function (r) { if (vehicles.indexOf(r.vehicle) < 0) vehicles.push(r.vehicle); });
@@ -251,6 +306,7 @@
   }
   select.addEventListener("change", function () { show(select.value); });
   show(select.value);
+  renderShading();
   // The KPI panel and the side-by-side panes settle the maps' sizes only now.
   panes.forEach(function (p) {
     p.map.invalidateSize();
