@@ -256,3 +256,20 @@ def test_island_shading_colours_flags_and_lists_islands(
     opened.page.close()
     with pytest.raises(ValueError, match="per_plan"):
         report_html(net, joint, shading=shading)  # two mappings, one plan shown
+
+
+def test_one_vans_day_opens_with_its_stops_in_order(
+    browser: Any, tmp_path: Path, week: tuple[Network, Plan, Plan]
+) -> None:
+    net, joint, _ = week
+    route = max(joint.routes, key=lambda r: r.ferry_crossings)
+    opened = _opened(browser, tmp_path, net, joint)
+    opened.page.select_option("#day", route.day)
+    opened.page.click(f"#vehicles-0 a[data-focus='{route.vehicle}']")
+    popup = opened.page.locator(".leaflet-popup-content").inner_html()
+    names = re.findall(r"<tr><td>\d+</td><td>([^<]*)</td>", popup)
+    assert names == [net.node_by_id[s.node].name or s.node for s in route.stops]
+    assert popup.count("ferry ") == route.ferry_crossings
+    none = opened.page.evaluate(f"window.islandroute.focusRoute(0, 'no-such-van', '{route.day}')")
+    assert none is None and opened.errors() == []
+    opened.page.close()

@@ -258,8 +258,9 @@
       });
       var label = document.createElement("label");
       label.innerHTML = "<input type='checkbox' checked data-vehicle='" + esc(v) + "'>" +
-        "<span class='dot' style='background:" + self.colours[v] + "'></span>" + esc(v) +
-        " <small>" + esc(Object.keys(carriers).sort().join(",")) + "</small>";
+        "<span class='dot' style='background:" + self.colours[v] + "'></span>" +
+        "<a href='#' data-focus='" + esc(v) + "' title='its route on the chosen day'>" + esc(v) +
+        "</a> <small>" + esc(Object.keys(carriers).sort().join(",")) + "</small>";
       box.appendChild(label);
     });
     box.addEventListener("change", function (e) {
@@ -267,6 +268,12 @@
       if (v !== null) { self.shown[v] = e.target.checked; self.draw(); }
     });
     box.addEventListener("click", function (e) {
+      var focus = e.target.getAttribute("data-focus");
+      if (focus !== null) {
+        e.preventDefault();
+        self.focus(focus, self.day === ALL ? DATA.days[0] : self.day);
+        return;
+      }
       var all = e.target.getAttribute("data-all");
       if (all === null) return;
       box.querySelectorAll("input[data-vehicle]").forEach(function (input) {
@@ -275,6 +282,20 @@
       });
       self.draw();
     });
+  };
+
+  // One van's day: zoom to its route, open its stops, show it if hidden; null if none.
+  Pane.prototype.focus = function (vehicle, day) {
+    for (var i = 0; i < this.plan.routes.length; i++) {
+      var r = this.plan.routes[i];
+      if (r.vehicle !== vehicle || r.day !== day) continue;
+      var layer = this.layers[i];
+      if (!this.map.hasLayer(layer)) layer.addTo(this.map);
+      this.map.fitBounds(layer.getBounds(), { maxZoom: 13 });
+      layer.openPopup(layer.getBounds().getCenter());
+      return layer.getPopup().getContent();
+    }
+    return null;
   };
 
   Pane.prototype.draw = function () {
@@ -317,6 +338,7 @@
   window.islandroute = {
     drawnRoutes: function () { return panes.map(function (p) { return p.drawn; }); },
     showDay: function (day) { select.value = day; show(day); },
+    focusRoute: function (pane, vehicle, day) { return panes[pane].focus(vehicle, day); },
     openPlace: function (pane, id) {
       var marker = panes[pane].markers[id];
       marker.openPopup();
