@@ -1,0 +1,573 @@
+"""Drones planned with vans: which stations drones serve, on which days, in which flights.
+
+A decomposition: (1) each drone's candidate stations: within half its range of its base,
+parcels to deliver and pickups for the base only, an allowed visit pattern on days it
+may fly; (2) drones take an island's candidates when the vans' share of cost there is
+larger than what the drones' flights add (checked by re-planning the vans); (3) each
+drone day's visits are packed into flights (payload, range, a few stations a flight) and
+timed in the shift; (4) the vans plan the other stations with the unchanged planner.
+The week is the union: drone routes fly ``air`` legs, base to base.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from islandroute.errors import InfeasibleError, OptionsError, Problem
+from islandroute.model.network import Network, Station, Vehicle
+from islandroute.model.plan import Leg, Plan, Route, Stop
+from islandroute.network.air import air_km
+from islandroute.planning.costing import breakdown, kpis
+from islandroute.planning.instance import split_integer, whole
+from islandroute.planning.options import PLAN_DEFAULTS
+from islandroute.planning.planner import plan_week
+
+Pattern = tuple[str, ...]
+Progress = Callable[[str], None]
+MAX_STOPS_PER_FLIGHT = 3  # "one or a few stations per flight"
+MAX_REPLANS = 2  # van re-plans dropping the least promising island when drones cost more
+KM_TOLERANCE = 1e-9  # a flight exactly at the drone's range is within it
+MINUTES_PER_HOUR = 60.0
+
+
+@dataclass(frozen=True)
+class Drop:
+    """What one flight hands over at one station: parcels delivered and collected."""
+
+    node: str
+    deliver: dict[str, int]
+    pickup: dict[str, int]
+
+    @property
+    def peak(self) -> int:
+        """The larger of the two loads this drop puts on the drone."""
+        return max(sum(self.deliver.values()), sum(self.pickup.values()))
+
+
+@dataclass(frozen=True)
+class Flight:
+    """One flight: base, a few stations in order, base; its straight-line km."""
+
+    drops: tuple[Drop, ...]
+    km: float
+
+
+@dataclass(frozen=True)
+class DroneService:
+    """A station a drone serves: the drone, the visit days and the week's flights there."""
+
+    station: str
+    island: str
+    drone: str
+    days: Pattern
+
+
+@dataclass
+class DroneWeek:
+    """The week planned with drones, the vans-only week it is compared with, which
+    stations drones serve, and why other stations near a base stay with the vans."""
+
+    plan: Plan
+    baseline: Plan
+    served: dict[str, DroneService] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def saved_crossings(self) -> int:
+        """Ferry crossings the drones save over the vans-only week."""
+        return self.baseline.totals.ferry_crossings - self.plan.totals.ferry_crossings
+
+    @property
+    def saved_van_km(self) -> float:
+        """Van km the drones save over the vans-only week."""
+        return round(self.baseline.totals.km - van_km(self.plan, self.drone_ids), 4)
+
+    @property
+    def drone_ids(self) -> set[str]:
+        return {s.drone for s in self.served.values()}
+
+
+def drones_of(net: Network) -> list[Vehicle]:
+    """The network's drones."""
+    return [v for v in net.vehicles if v.is_drone]
+
+
+def vans_only(net: Network, without: Iterable[str] = ()) -> Network:
+    """The network without its drones (and without the stations ``without``)."""
+    gone = set(without)
+    return net.replace(
+        vehicles=[v for v in net.vehicles if not v.is_drone],
+        stations=[s for s in net.stations if s.node not in gone],
+    )
+
+
+def van_km(plan: Plan, drones: set[str]) -> float:
+    """Km the vans of a plan drive."""
+    return sum(r.km for r in plan.routes if r.vehicle not in drones)
+
+
+def flyable_days(net: Network, drone: Vehicle) -> set[str]:
+    """Service days the drone works and the weather lets it fly."""
+    days = set(net.service_days)
+    if drone.days is not None:
+        days &= set(drone.days)
+    if drone.weather_days is not None:
+        days &= set(drone.weather_days)
+    return days
+
+
+def ground(net: Network, days: Iterable[str] | None = None) -> Network:
+    """The network with every drone grounded on ``days`` (None: every day)."""
+    out = set(net.days if days is None else days)
+    bad = sorted(out - set(net.days))
+    if bad:
+        raise OptionsError([Problem("drones", "grounded", f"unknown days {bad}")])
+    vehicles = [
+        v.model_copy(
+            update={"weather_days": tuple(d for d in (v.weather_days or net.days) if d not in out)}
+        )
+        if v.is_drone
+        else v
+        for v in net.vehicles
+    ]
+    return net.replace(vehicles=vehicles)
+
+
+# ---- (1) candidates ---------------------------------------------------------------------
+
+
+def candidates(
+    net: Network,
+) -> tuple[dict[str, list[tuple[Vehicle, list[Pattern]]]], list[Problem]]:
+    """Per station, the drones that may serve it with their allowed patterns; a problem
+    for each station within a drone's range that no drone may serve (which rule)."""
+    out: dict[str, list[tuple[Vehicle, list[Pattern]]]] = {}
+    problems: list[Problem] = []
+    drones = drones_of(net)
+    for st in net.stations:
+        if st.parcels + sum(st.pickup.values()) == 0:
+            continue
+        near = [d for d in drones if 2 * air_km(net, d.depot, st.node) <= _range(d)]
+        if not near:
+            continue
+        obj = f"station {st.node!r}"
+        if st.pickup_to is not None or st.pickup_by is not None or st.cold:
+            rule = "cold" if st.cold else "pickup_to" if st.pickup_to else "pickup_by"
+            why = "drones bring pickups to their base only, with no deadline and no cold chain"
+            problems.append(Problem(obj, rule, f"stays with the vans: {why}"))
+            continue
+        ok = []
+        for d in near:
+            fly = flyable_days(net, d)
+            pats = [p for p in net.allowed_patterns(st) if set(p) <= fly]
+            if pats:
+                ok.append((d, pats))
+        if ok:
+            out[st.node] = ok
+        else:
+            days = sorted(set().union(*(flyable_days(net, d) for d in near)), key=net.days.index)
+            problems.append(
+                Problem(
+                    obj,
+                    "weather_days",
+                    f"stays with the vans: no allowed visit pattern on the days its drones "
+                    f"may fly {days}",
+                )
+            )
+    return out, problems
+
+
+def _range(d: Vehicle) -> float:
+    assert d.range_km is not None
+    return d.range_km + KM_TOLERANCE
+
+
+# ---- (3) flights ------------------------------------------------------------------------
+
+
+def visit_amounts(net: Network, st: Station, pattern: Pattern) -> dict[str, Drop]:
+    """Parcels delivered and collected at each visit day of a pattern (since the last
+    visit, or equal shares, as ``rules.split`` says)."""
+    n = len(net.days)
+    idx = [net.days.index(d) for d in pattern]
+    if net.rules.split == "equal":
+        weights = [1.0] * len(pattern)
+    else:
+        weights = [float((idx[k] - idx[k - 1]) % n or n) for k in range(len(idx))]
+    out = {d: Drop(st.node, {}, {}) for d in pattern}
+    for what, src in (("deliver", st.demand), ("pickup", st.pickup)):
+        for c, w in src.items():
+            for d, q in zip(pattern, split_integer(w, weights), strict=True):
+                if q:
+                    getattr(out[d], what)[c] = q
+    return out
+
+
+def _pieces(parcels: dict[str, int], size: int) -> list[dict[str, int]]:
+    """Parcels per carrier cut into loads of at most ``size``."""
+    out: list[dict[str, int]] = []
+    room = 0
+    for c, q in parcels.items():
+        while q > 0:
+            if room == 0:
+                out.append({})
+                room = size
+            take = min(q, room)
+            out[-1][c] = out[-1].get(c, 0) + take
+            q, room = q - take, room - take
+    return out
+
+
+def chunks(drop: Drop, payload: int) -> list[Drop]:
+    """A visit cut into drops that each fit the payload (several flights when large)."""
+    dl, pu = _pieces(drop.deliver, payload), _pieces(drop.pickup, payload)
+    n = max(len(dl), len(pu), 1)
+    dl += [{}] * (n - len(dl))
+    pu += [{}] * (n - len(pu))
+    return [Drop(drop.node, a, b) for a, b in zip(dl, pu, strict=True)]
+
+
+def _peak(drops: list[Drop]) -> int:
+    """The most parcels on board along a flight: all deliveries at take-off, then less
+    what each stop delivers plus what it collects."""
+    load = peak = sum(sum(x.deliver.values()) for x in drops)
+    for x in drops:
+        load += sum(x.pickup.values()) - sum(x.deliver.values())
+        peak = max(peak, load)
+    return peak
+
+
+def _tour_km(net: Network, base: str, nodes: list[str]) -> float:
+    path = [base, *nodes, base]
+    return sum(air_km(net, a, b) for a, b in pairwise(path))
+
+
+def pack_day(net: Network, drone: Vehicle, visits: list[Drop]) -> list[Flight]:
+    """The day's visits in flights: farthest drop first, then the nearest drops that keep
+    the flight within payload, range and ``MAX_STOPS_PER_FLIGHT`` stations."""
+    base = drone.depot
+    left = [c for v in visits for c in chunks(v, drone.capacity)]
+    left.sort(key=lambda c: (-air_km(net, base, c.node), c.node))
+    flights = []
+    while left:
+        seq = [left.pop(0)]
+        while len(seq) < MAX_STOPS_PER_FLIGHT:
+            nodes = {x.node for x in seq}
+            fits = [
+                c
+                for c in left
+                if c.node not in nodes
+                and _peak([*seq, c]) <= drone.capacity
+                and _tour_km(net, base, [x.node for x in [*seq, c]]) <= _range(drone)
+            ]
+            if not fits:
+                break
+            best = min(fits, key=lambda c: (air_km(net, seq[-1].node, c.node), c.node))
+            seq.append(best)
+            left.remove(best)
+        flights.append(Flight(tuple(seq), _tour_km(net, base, [x.node for x in seq])))
+    return flights
+
+
+class _Clock:
+    """Times as the plan shows them: whole minutes on a lon/lat network."""
+
+    def __init__(self, net: Network) -> None:
+        self.integral = net.geometry != "planar"
+
+    def __call__(self, minutes: float) -> float:
+        return whole(minutes) if self.integral else float(minutes)
+
+
+def time_day(net: Network, drone: Vehicle, day: str, flights: list[Flight]) -> Route | str:
+    """The drone's timed route of the day (cost without its weekly share), or why the
+    flights do not fit (shift, opening hours, flights a day)."""
+    if drone.flights_per_day is not None and len(flights) > drone.flights_per_day:
+        return f"{len(flights)} flights on {day}, over its {drone.flights_per_day} a day"
+    assert drone.speed_kmh is not None
+    dur = _Clock(net)
+    load = float(drone.load_minutes or 0.0)
+    base = drone.depot
+    stops: list[Stop] = []
+    legs: list[Leg] = []
+    clock = float(drone.shift[0])
+    handin: dict[str, int] = {}
+    for f in flights:
+        first = net.station_by_node[f.drops[0].node]
+        fly = dur(air_km(net, base, first.node) / drone.speed_kmh * MINUTES_PER_HOUR)
+        take_off = max(clock + load, first.open[0] - fly)
+        arrive = clock if stops else take_off - load
+        stops.append(Stop(node=base, arrive=arrive, depart=take_off, handin=handin))
+        clock, at, handin = take_off, base, {}
+        for x in f.drops:
+            st = net.station_by_node[x.node]
+            clock = _fly(net, drone, dur, legs, at, x.node, clock)
+            if clock > st.open[1]:
+                return f"a flight reaches {x.node!r} at {clock:.0f}, after it closes on {day}"
+            leave = dur(max(clock, st.open[0]) + st.service_minutes)
+            stops.append(
+                Stop(node=x.node, arrive=clock, depart=leave, deliver=x.deliver, pickup=x.pickup)
+            )
+            for c, q in x.pickup.items():
+                handin[c] = handin.get(c, 0) + q
+            clock, at = leave, x.node
+        clock = _fly(net, drone, dur, legs, at, base, clock)
+    stops.append(Stop(node=base, arrive=clock, depart=clock, handin=handin))
+    if clock > drone.shift[1]:
+        return f"its flights of {day} end at {clock:.0f}, after its shift ends ({drone.shift[1]})"
+    km = sum(g.km for g in legs)
+    minutes = clock - stops[0].arrive
+    carriers = {c for s in stops for c in (*s.deliver, *s.pickup)}
+    cost = drone.cost_fixed + km * drone.cost_per_km + minutes / 60 * drone.cost_per_hour
+    return Route(
+        day=day,
+        vehicle=drone.id,
+        carriers=tuple(c for c in net.carrier_ids if c in carriers),
+        stops=tuple(stops),
+        legs=tuple(legs),
+        km=round(km, 6),
+        cost=round(cost, 4),
+        co2_kg=round(km * drone.co2_per_km, 4),
+        minutes=minutes,
+    )
+
+
+def _fly(
+    net: Network, drone: Vehicle, dur: _Clock, legs: list[Leg], a: str, b: str, clock: float
+) -> float:
+    """Append the air leg ``a`` -> ``b`` leaving at ``clock``; its arrival."""
+    assert drone.speed_kmh is not None
+    km = air_km(net, a, b)
+    arrive = clock + dur(km / drone.speed_kmh * MINUTES_PER_HOUR)
+    legs.append(
+        Leg.model_validate(
+            {
+                "from": a,
+                "to": b,
+                "mode": "air",
+                "depart": clock,
+                "arrive": arrive,
+                "km": round(km, 6),
+            }
+        )
+    )
+    return arrive
+
+
+@dataclass
+class _Drone:
+    """One drone's stations (with their visit patterns) and its week of routes."""
+
+    vehicle: Vehicle
+    patterns: dict[str, Pattern] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+
+    def cost(self) -> float:
+        """Its routes' cost with its weekly cost when it flies at all."""
+        used = bool(self.routes)
+        return sum(r.cost for r in self.routes) + (self.vehicle.cost_week or 0.0) * used
+
+
+def _week(net: Network, drone: Vehicle, patterns: dict[str, Pattern]) -> list[Route] | str:
+    """The drone's routes for its stations' patterns, or why a day does not fit."""
+    by_day: dict[str, list[Drop]] = defaultdict(list)
+    for node, pat in patterns.items():
+        for d, drop in visit_amounts(net, net.station_by_node[node], pat).items():
+            by_day[d].append(drop)
+    routes = []
+    for d in net.days:
+        if by_day.get(d):
+            r = time_day(net, drone, d, pack_day(net, drone, by_day[d]))
+            if isinstance(r, str):
+                return r
+            routes.append(r)
+    return routes
+
+
+def _try_add(net: Network, dr: _Drone, node: str, pats: list[Pattern]) -> bool:
+    """Give the drone the station on the pattern whose days carry the fewest of its
+    parcels so far (then the next) while its week still fits; whether one did."""
+    load: dict[str, int] = defaultdict(int)
+    for n, p in dr.patterns.items():
+        for d, drop in visit_amounts(net, net.station_by_node[n], p).items():
+            load[d] += drop.peak
+    for pat in sorted(pats, key=lambda p: (sum(load[d] for d in p), p))[:3]:
+        week = _week(net, dr.vehicle, {**dr.patterns, node: pat})
+        if not isinstance(week, str):
+            dr.patterns[node] = pat
+            dr.routes = week
+            return True
+    return False
+
+
+def assign(
+    net: Network, chosen: list[str], cands: dict[str, list[tuple[Vehicle, list[Pattern]]]]
+) -> tuple[dict[str, _Drone], list[Problem]]:
+    """Stations to drones (nearest base first) as long as each drone's week fits; a
+    problem for each station none could take."""
+    fleet = {d.id: _Drone(d) for d in drones_of(net)}
+    problems = []
+    for node in chosen:
+        options = sorted(cands[node], key=lambda dp: (air_km(net, dp[0].depot, node), dp[0].id))
+        if not any(_try_add(net, fleet[d.id], node, pats) for d, pats in options):
+            why = _week(
+                net, options[0][0], {**fleet[options[0][0].id].patterns, node: options[0][1][0]}
+            )
+            reason = why if isinstance(why, str) else "its drones' weeks are full"
+            problems.append(
+                Problem(f"station {node!r}", "flights", f"stays with the vans: {reason}")
+            )
+    return fleet, problems
+
+
+# ---- (2) + (4) the week -----------------------------------------------------------------
+
+
+def plan_with_drones(
+    net: Network,
+    *,
+    time_limit: float = PLAN_DEFAULTS.time_limit,
+    seed: int = PLAN_DEFAULTS.seed,
+    stations: Iterable[str] | None = None,
+    baseline: Plan | None = None,
+    progress: Progress | None = None,
+) -> DroneWeek:
+    """Plan drones and vans together (joint mode): which stations drones serve, on which
+    days, and the vans' week for the rest; ``stations`` forces the drones' stations
+    (else they are chosen by cost). Each van planning run gets ``time_limit`` seconds."""
+    say = progress or (lambda _m: None)
+    if not drones_of(net):
+        raise OptionsError([Problem("plan_with_drones", "network", "the network has no drone")])
+    vans = vans_only(net)
+    base = baseline or plan_week(vans, "joint", time_limit=time_limit, seed=seed)
+    say(f"vans only: cost {base.totals.cost:,.0f}, {base.totals.ferry_crossings} crossings")
+    cands, problems = candidates(net)
+    if stations is not None:
+        chosen = list(dict.fromkeys(stations))
+        unknown = [s for s in chosen if s not in cands]
+        if unknown:
+            raise InfeasibleError(
+                [p for p in problems if p.obj in {f"station {s!r}" for s in unknown}]
+                or [Problem(f"station {s!r}", "range_km", "no drone may serve it") for s in unknown]
+            )
+        groups = [chosen]
+    else:
+        groups = _promising(net, base, cands)
+    best = DroneWeek(plan=base, baseline=base, problems=list(problems))
+    for attempt in range(MAX_REPLANS + 1):
+        if not groups:
+            break
+        trial = _combine(net, base, [s for g in groups for s in g], cands, time_limit, seed)
+        trial.problems = problems + trial.problems
+        say(f"drones take {len(trial.served)} stations: cost {trial.plan.totals.cost:,.0f}")
+        if stations is not None or trial.plan.totals.cost < best.plan.totals.cost:
+            return trial
+        if attempt < MAX_REPLANS:
+            groups = groups[:-1]
+    if stations is None and best.plan is base and cands:
+        best.problems.append(
+            Problem("drones", "cost", "no choice of drone stations tried costs less than vans")
+        )
+    return best
+
+
+def _promising(
+    net: Network, base: Plan, cands: dict[str, list[tuple[Vehicle, list[Pattern]]]]
+) -> list[list[str]]:
+    """Candidate stations by island, the islands where the vans' share of cost exceeds
+    what the drones' flights add, most saving first."""
+    by_island: dict[str, list[str]] = defaultdict(list)
+    for node in cands:
+        by_island[net.node_by_id[node].island].append(node)
+    parcels: dict[str, int] = defaultdict(int)
+    for st in net.stations:
+        parcels[net.node_by_id[st.node].island] += st.parcels + sum(st.pickup.values())
+    scored = []
+    taken: list[str] = []
+    fleet_cost = 0.0
+    for isl in sorted(by_island, key=lambda i: -base.by_island.get(i, _zero()).cost):
+        group = sorted(by_island[isl])
+        share = sum(_station_parcels(net, s) for s in group) / max(1, parcels[isl])
+        van_share = base.by_island.get(isl, _zero()).cost * share
+        fleet, _ = assign(net, [*taken, *group], cands)
+        cost = sum(d.cost() for d in fleet.values())
+        if van_share > cost - fleet_cost:
+            scored.append((van_share - (cost - fleet_cost), isl, group))
+            taken += group
+            fleet_cost = cost
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [g for _, _, g in scored]
+
+
+def _station_parcels(net: Network, node: str) -> int:
+    st = net.station_by_node[node]
+    return st.parcels + sum(st.pickup.values())
+
+
+def _zero() -> Any:
+    from islandroute.model.plan import Kpis
+
+    return Kpis()
+
+
+def _combine(
+    net: Network,
+    base: Plan,
+    chosen: list[str],
+    cands: dict[str, list[tuple[Vehicle, list[Pattern]]]],
+    time_limit: float,
+    seed: int,
+) -> DroneWeek:
+    """The drones' weeks for ``chosen`` and the vans' week for the other stations."""
+    fleet, problems = assign(net, chosen, cands)
+    served: dict[str, DroneService] = {}
+    drone_routes: list[Route] = []
+    for dr in fleet.values():
+        share = (dr.vehicle.cost_week or 0.0) / max(1, len(dr.routes))
+        drone_routes += [r.model_copy(update={"cost": round(r.cost + share, 4)}) for r in dr.routes]
+        for node, pat in dr.patterns.items():
+            island = net.node_by_id[node].island
+            served[node] = DroneService(node, island, dr.vehicle.id, pat)
+    vans = vans_only(net, served)
+    van_plan = plan_week(vans, "joint", time_limit=time_limit, seed=seed) if vans.stations else None
+    routes = list(van_plan.routes if van_plan else ()) + drone_routes
+    order = {d: i for i, d in enumerate(net.days)}
+    routes.sort(key=lambda r: (order[r.day], r.vehicle))
+    visit_days = dict(van_plan.visit_days if van_plan else {})
+    visit_days.update({s: sv.days for s, sv in served.items()})
+    stats = dict(van_plan.stats if van_plan else {})
+    plan = Plan(
+        network=net.name,
+        mode="joint",
+        days=net.days,
+        routes=tuple(routes),
+        totals=kpis(net, routes),
+        by_carrier=breakdown(net, routes, "carrier"),
+        by_island=breakdown(net, routes, "island"),
+        visit_days=visit_days,
+        stats=stats,
+        unserved=van_plan.unserved if van_plan else (),
+    )
+    week = DroneWeek(plan=plan, baseline=base, served=served, problems=problems)
+    plan.stats["drones"] = {
+        "stations": {s: {"drone": sv.drone, "days": list(sv.days)} for s, sv in served.items()},
+        "saved_ferry_crossings": week.saved_crossings,
+        "saved_van_km": week.saved_van_km,
+        "vans_only_cost": base.totals.cost,
+        "diagnosis": [str(p) for p in problems],
+    }
+    return week
+
+
+def drone_flights(plan: Plan, net: Network) -> int:
+    """Flights the drones of a plan make (returns to base)."""
+    drones = {d.id for d in drones_of(net)}
+    return sum(
+        sum(1 for g in r.legs if g.to == net.vehicle_by_id[r.vehicle].depot)
+        for r in plan.routes
+        if r.vehicle in drones
+    )
