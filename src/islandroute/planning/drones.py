@@ -1,21 +1,22 @@
 """Drones planned with vans: which stations drones serve, on which days, in which flights.
 
-A decomposition: (1) each drone's candidate stations: within half its range of its base,
-parcels to deliver and pickups for the base only, an allowed visit pattern on days it
-may fly; (2) drones take an island's candidates when the vans' share of cost there is
-larger than what the drones' flights add (checked by re-planning the vans); (3) each
-drone day's visits are packed into flights (payload, range, a few stations a flight) and
-timed in the shift; (4) the vans plan the other stations with the unchanged planner.
-The week is the union: drone routes fly ``air`` legs, base to base.
+A decomposition: (1) each drone's candidate stations: on another island than its base,
+within half its range of it, parcels to deliver and pickups for the base only, an
+allowed visit pattern on days it may fly; (2) drones take an island's candidates when
+the vans' share of cost there is larger than what the drones' flights add (checked by
+re-planning the vans); (3) each drone day's visits are packed into flights (payload,
+range, a few stations a flight) and timed in the shift; (4) the vans plan the other
+stations with the unchanged planner. The week is the union: drone routes fly ``air``
+legs, base to base.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 from islandroute.errors import InfeasibleError, OptionsError, Problem
 from islandroute.model.network import Network, Station, Vehicle
@@ -29,6 +30,7 @@ from islandroute.planning.planner import plan_week
 Pattern = tuple[str, ...]
 Progress = Callable[[str], None]
 MAX_STOPS_PER_FLIGHT = 3  # "one or a few stations per flight"
+SMALL_ISLAND_STATIONS = 8  # an island with more stations keeps its vans
 MAX_REPLANS = 2  # van re-plans dropping the least promising island when drones cost more
 KM_TOLERANCE = 1e-9  # a flight exactly at the drone's range is within it
 MINUTES_PER_HOUR = 60.0
@@ -140,6 +142,37 @@ def ground(net: Network, days: Iterable[str] | None = None) -> Network:
 # ---- (1) candidates ---------------------------------------------------------------------
 
 
+def small_islands(net: Network) -> set[str]:
+    """Islands with at most ``SMALL_ISLAND_STATIONS`` stations: the ones drones serve."""
+    count: dict[str, int] = defaultdict(int)
+    for st in net.stations:
+        count[net.node_by_id[st.node].island] += 1
+    return {isl for isl, n in count.items() if n <= SMALL_ISLAND_STATIONS}
+
+
+def in_range(net: Network, drone: Vehicle, node: str, small: set[str] | None = None) -> bool:
+    """Whether the drone may fly to the station and back on one flight, the station being
+    on a small island other than its base's (vans serve the base's own island)."""
+    island = net.node_by_id[node].island
+    if island == net.node_by_id[drone.depot].island:
+        return False
+    if island not in (small_islands(net) if small is None else small):
+        return False
+    return 2 * air_km(net, drone.depot, node) <= _range(drone)
+
+
+def drone_islands(net: Network) -> list[str]:
+    """The islands with a station some drone may reach (the small islands drones serve)."""
+    small = small_islands(net)
+    found = {
+        net.node_by_id[s.node].island
+        for s in net.stations
+        for d in drones_of(net)
+        if in_range(net, d, s.node, small)
+    }
+    return sorted(found)
+
+
 def candidates(
     net: Network,
 ) -> tuple[dict[str, list[tuple[Vehicle, list[Pattern]]]], list[Problem]]:
@@ -148,10 +181,11 @@ def candidates(
     out: dict[str, list[tuple[Vehicle, list[Pattern]]]] = {}
     problems: list[Problem] = []
     drones = drones_of(net)
+    small = small_islands(net)
     for st in net.stations:
         if st.parcels + sum(st.pickup.values()) == 0:
             continue
-        near = [d for d in drones if 2 * air_km(net, d.depot, st.node) <= _range(d)]
+        near = [d for d in drones if in_range(net, d, st.node, small)]
         if not near:
             continue
         obj = f"station {st.node!r}"
@@ -432,13 +466,14 @@ def plan_with_drones(
     *,
     time_limit: float = PLAN_DEFAULTS.time_limit,
     seed: int = PLAN_DEFAULTS.seed,
-    stations: Iterable[str] | None = None,
+    stations: Iterable[str] | Literal["all"] | None = None,
     baseline: Plan | None = None,
     progress: Progress | None = None,
 ) -> DroneWeek:
     """Plan drones and vans together (joint mode): which stations drones serve, on which
-    days, and the vans' week for the rest; ``stations`` forces the drones' stations
-    (else they are chosen by cost). Each van planning run gets ``time_limit`` seconds."""
+    days, and the vans' week for the rest. ``stations`` forces the drones' stations (a
+    list, or ``"all"`` the candidates), else they are chosen by cost. Each van planning
+    run gets ``time_limit`` seconds."""
     say = progress or (lambda _m: None)
     if not drones_of(net):
         raise OptionsError([Problem("plan_with_drones", "network", "the network has no drone")])
@@ -446,7 +481,9 @@ def plan_with_drones(
     base = baseline or plan_week(vans, "joint", time_limit=time_limit, seed=seed)
     say(f"vans only: cost {base.totals.cost:,.0f}, {base.totals.ferry_crossings} crossings")
     cands, problems = candidates(net)
-    if stations is not None:
+    if stations == "all":
+        groups = [sorted(cands, key=lambda n: (net.node_by_id[n].island, n))]
+    elif stations is not None:
         chosen = list(dict.fromkeys(stations))
         unknown = [s for s in chosen if s not in cands]
         if unknown:
@@ -479,28 +516,37 @@ def _promising(
     net: Network, base: Plan, cands: dict[str, list[tuple[Vehicle, list[Pattern]]]]
 ) -> list[list[str]]:
     """Candidate stations by island, the islands where the vans' share of cost exceeds
-    what the drones' flights add, most saving first."""
+    what the drones' flights add, most saving first; then every drone whose islands do
+    not save its weekly cost gives them back to the vans."""
     by_island: dict[str, list[str]] = defaultdict(list)
     for node in cands:
         by_island[net.node_by_id[node].island].append(node)
     parcels: dict[str, int] = defaultdict(int)
     for st in net.stations:
-        parcels[net.node_by_id[st.node].island] += st.parcels + sum(st.pickup.values())
-    scored = []
+        parcels[net.node_by_id[st.node].island] += _station_parcels(net, st.node)
     taken: list[str] = []
-    fleet_cost = 0.0
-    for isl in sorted(by_island, key=lambda i: -base.by_island.get(i, _zero()).cost):
-        group = sorted(by_island[isl])
-        share = sum(_station_parcels(net, s) for s in group) / max(1, parcels[isl])
-        van_share = base.by_island.get(isl, _zero()).cost * share
-        fleet, _ = assign(net, [*taken, *group], cands)
-        cost = sum(d.cost() for d in fleet.values())
-        if van_share > cost - fleet_cost:
-            scored.append((van_share - (cost - fleet_cost), isl, group))
+    flown = 0.0
+    kept: list[tuple[float, str, list[str], str]] = []
+    for isl in sorted(by_island, key=lambda i: (-base.by_island.get(i, _zero()).cost, i)):
+        fleet, _ = assign(net, [*taken, *sorted(by_island[isl])], cands)
+        group = [n for d in fleet.values() for n in d.patterns if n in by_island[isl]]
+        if not group:
+            continue
+        share = sum(_station_parcels(net, n) for n in group) / max(1, parcels[isl])
+        saving = base.by_island.get(isl, _zero()).cost * share
+        cost = sum(r.cost for d in fleet.values() for r in d.routes)  # without weekly costs
+        if saving > cost - flown:
+            owner = Counter(d.vehicle.id for d in fleet.values() for n in d.patterns if n in group)
+            kept.append((saving - (cost - flown), isl, sorted(group), owner.most_common(1)[0][0]))
             taken += group
-            fleet_cost = cost
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    return [g for _, _, g in scored]
+            flown = cost
+    weekly = {d.id: d.cost_week or 0.0 for d in drones_of(net)}
+    margin: dict[str, float] = defaultdict(float)
+    for gain, _, _, drone in kept:
+        margin[drone] += gain
+    kept = [k for k in kept if margin[k[3]] > weekly[k[3]]]
+    kept.sort(key=lambda t: (-t[0], t[1]))
+    return [g for _, _, g, _ in kept]
 
 
 def _station_parcels(net: Network, node: str) -> int:
@@ -524,6 +570,8 @@ def _combine(
 ) -> DroneWeek:
     """The drones' weeks for ``chosen`` and the vans' week for the other stations."""
     fleet, problems = assign(net, chosen, cands)
+    if not any(d.patterns for d in fleet.values()):
+        return DroneWeek(plan=base, baseline=base, problems=problems)
     served: dict[str, DroneService] = {}
     drone_routes: list[Route] = []
     for dr in fleet.values():
