@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import islandroute as ir
 from islandroute.datasets.synthetic import archipelago
 from islandroute.errors import NetworkError
-from islandroute.planning.drones import Drop, ground, pack_day, plan_with_drones
+from islandroute.planning.drones import Drop, ground_drones, pack_day, plan_with_drones
 from islandroute.validate import validate
 
 Doc = dict[str, Any]
@@ -180,7 +180,7 @@ def test_weather_grounds_a_day() -> None:
 
 
 def test_grounded_drone_leaves_the_station_to_the_vans_with_a_diagnosis() -> None:
-    net = ground(_net())
+    net = ground_drones(_net())
     week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=1)
     assert not week.served and not _drone_routes(week.plan)
     rules = {(p.obj, p.field) for p in week.problems}
@@ -373,9 +373,9 @@ def _drone_networks(draw: st.DrawFn) -> ir.Network:
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_drone_networks())
-def test_property_drone_plans_are_valid(net: ir.Network) -> None:
-    week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=0)
+@given(_drone_networks(), st.booleans())
+def test_property_drone_plans_are_valid(net: ir.Network, every: bool) -> None:
+    week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=0, stations="all" if every else None)
     assert validate(net, week.plan) == []
     _check_drone_plan(net, week.plan)
     for node, service in week.served.items():
@@ -383,3 +383,66 @@ def test_property_drone_plans_are_valid(net: ir.Network) -> None:
         assert set(service.days) <= set(drone.weather_days or WEEK)
         van_stops = {s.node for r in week.plan.routes if r.vehicle != "drone" for s in r.stops}
         assert node not in van_stops
+
+
+# ---- scenario, CLI and the Zhoushan fleet ---------------------------------------------------
+
+
+def test_scenario_per_small_island() -> None:
+    net = _net()
+    sc = ir.drone_scenarios(net, grounded=["mon", "tue", "wed"], time_limit=TIME_LIMIT, seed=1)
+    assert sc.scenarios == ["vans", "drones", "grounded"]
+    assert [r.island for r in sc.rows] == ["far"]  # main is the base's island
+    row = sc.rows[0]
+    assert row.drone_stations["drones"] == 1
+    assert set(row.visit_days["grounded"]).isdisjoint({"mon", "tue", "wed"}) or (
+        row.drone_stations["grounded"] == 0
+    )
+    assert row.co2_kg["drones"] < row.co2_kg["vans"]
+    for c in sc.scenarios:
+        assert validate(net, sc.plan(c)) == []
+    assert "| far" in sc.table()
+    assert sc.to_dict()["drones"]["drones"]["stations"]
+
+
+def test_cli_drones(tmp_path: Any, capsys: Any) -> None:
+    from islandroute.cli import main
+
+    src = tmp_path / "net.json"
+    _net().to_json(str(src))
+    out = tmp_path / "plan.json"
+    args = ["drones", "--network", str(src), "--time-limit", "1", "--grounded", "--out", str(out)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "| far" in text and "drones: drones serve 1 stations" in text
+    assert validate(_net(), ir.Plan.from_dict(__import__("json").loads(out.read_text()))) == []
+
+
+def test_cli_drones_bad_input(tmp_path: Any, capsys: Any) -> None:
+    from islandroute.cli import main
+
+    src = tmp_path / "net.json"
+    _net().to_json(str(src))
+    assert main(["drones", "--network", str(src), "--grounded", "mon,xyz"]) == 2
+    assert "error: drones: grounded: unknown days ['xyz']" in capsys.readouterr().err
+    assert main(["drones", "--network", "synthetic:6:1:1", "--time-limit", "1"]) == 2
+    assert "the network has no drone" in capsys.readouterr().err
+
+
+def test_zhoushan_fleet_bases_and_figures() -> None:
+    from islandroute.datasets.zhoushan_drones import MODEL_FIELDS, _document
+    from islandroute.planning.drones import candidates, drone_islands
+
+    net = ir.zhoushan_with_drones()
+    fleet = [v for v in net.vehicles if v.is_drone]
+    assert {v.depot for v in fleet} == {"h_cc_putuo", "h_cc_daishan", "h_cc_shengsi"}
+    doc = _document()
+    for model in doc["models"].values():
+        for f in MODEL_FIELDS:  # every figure sourced or marked estimated
+            assert model[f].get("estimated") is True or model[f].get("source")
+    cands, _ = candidates(net)
+    islands = drone_islands(net)
+    assert {"dongji", "huaniao", "taohua"} <= set(islands)
+    assert "zhoushan" not in islands  # the big islands keep their vans
+    assert all(net.node_by_id[n].island in islands for n in cands)
+    assert "drones" in ir.datasets.zhoushan_drones.drone_provenance_text().lower()

@@ -13,7 +13,7 @@ from islandroute.planning.drones import (
     DroneWeek,
     drone_flights,
     drone_islands,
-    ground,
+    ground_drones,
     plan_with_drones,
 )
 from islandroute.planning.options import PLAN_DEFAULTS
@@ -104,12 +104,12 @@ def drone_scenarios(
     ``grounded`` (None: every day); compared island by island. Drones take the stations
     that save cost, or (``every_reachable``) every station they may serve."""
     take: Literal["all"] | None = "all" if every_reachable else None
+    days = tuple(net.days if grounded is None else grounded) if with_grounded else ()
+    kept = ground_drones(net, days) if with_grounded else net  # bad days are named before planning
     weeks = {DRONES: plan_with_drones(net, time_limit=time_limit, seed=seed, stations=take)}
-    days: tuple[str, ...] = ()
     if with_grounded:
-        days = tuple(net.days if grounded is None else grounded)
         weeks[GROUNDED] = plan_with_drones(
-            ground(net, days),
+            kept,
             time_limit=time_limit,
             seed=seed,
             stations=take,

@@ -122,7 +122,7 @@ def flyable_days(net: Network, drone: Vehicle) -> set[str]:
     return days
 
 
-def ground(net: Network, days: Iterable[str] | None = None) -> Network:
+def ground_drones(net: Network, days: Iterable[str] | None = None) -> Network:
     """The network with every drone grounded on ``days`` (None: every day)."""
     out = set(net.days if days is None else days)
     bad = sorted(out - set(net.days))
