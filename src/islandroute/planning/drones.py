@@ -493,7 +493,8 @@ def plan_with_drones(
             )
         groups = [chosen]
     else:
-        groups = _promising(net, base, cands)
+        groups, why = _promising(net, base, cands)
+        problems = problems + why
     best = DroneWeek(plan=base, baseline=base, problems=list(problems))
     for attempt in range(MAX_REPLANS + 1):
         if not groups:
@@ -514,10 +515,11 @@ def plan_with_drones(
 
 def _promising(
     net: Network, base: Plan, cands: dict[str, list[tuple[Vehicle, list[Pattern]]]]
-) -> list[list[str]]:
+) -> tuple[list[list[str]], list[Problem]]:
     """Candidate stations by island, the islands where the vans' share of cost exceeds
     what the drones' flights add, most saving first; then every drone whose islands do
-    not save its weekly cost gives them back to the vans."""
+    not save its weekly cost gives them back to the vans. Each refusal is said."""
+    why: list[Problem] = []
     by_island: dict[str, list[str]] = defaultdict(list)
     for node in cands:
         by_island[net.node_by_id[node].island].append(node)
@@ -540,13 +542,26 @@ def _promising(
             kept.append((saving - (cost - flown), isl, sorted(group), owner.most_common(1)[0][0]))
             taken += group
             flown = cost
+        else:
+            why.append(
+                Problem(
+                    f"island {isl!r}",
+                    "cost",
+                    f"stays with the vans: drone flights would add {cost - flown:,.0f} a week, "
+                    f"the vans' share there is {saving:,.0f}",
+                )
+            )
     weekly = {d.id: d.cost_week or 0.0 for d in drones_of(net)}
     margin: dict[str, float] = defaultdict(float)
     for gain, _, _, drone in kept:
         margin[drone] += gain
+    for d in sorted(margin):
+        if margin[d] <= weekly[d]:
+            message = f"its islands save {margin[d]:,.0f} a week, less than its weekly cost"
+            why.append(Problem(f"vehicle {d!r}", "cost_week", f"stays grounded: {message}"))
     kept = [k for k in kept if margin[k[3]] > weekly[k[3]]]
     kept.sort(key=lambda t: (-t[0], t[1]))
-    return [g for _, _, g, _ in kept]
+    return [g for _, _, g, _ in kept], why
 
 
 def _station_parcels(net: Network, node: str) -> int:
