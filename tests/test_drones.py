@@ -179,6 +179,12 @@ def test_weather_grounds_a_day() -> None:
     assert not validate(net, week.plan)
 
 
+def test_grounding_twice_keeps_the_drone_grounded() -> None:
+    net = ground_drones(ground_drones(_net(), ["mon"]), ["tue"])
+    assert net.vehicle_by_id["dr1"].weather_days == ("wed", "thu", "fri", "sat", "sun")
+    assert ground_drones(ground_drones(_net()), ["mon"]).vehicle_by_id["dr1"].weather_days == ()
+
+
 def test_grounded_drone_leaves_the_station_to_the_vans_with_a_diagnosis() -> None:
     net = ground_drones(_net())
     week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=1)

@@ -60,7 +60,7 @@ class Flight:
 
 @dataclass(frozen=True)
 class DroneService:
-    """A station a drone serves: the drone, the visit days and the week's flights there."""
+    """A station a drone serves: its island, the drone and the visit days."""
 
     station: str
     island: str
@@ -122,6 +122,11 @@ def flyable_days(net: Network, drone: Vehicle) -> set[str]:
     return days
 
 
+def _weather(net: Network, drone: Vehicle) -> tuple[str, ...]:
+    """The days the weather lets the drone fly (every day unless it says)."""
+    return net.days if drone.weather_days is None else drone.weather_days
+
+
 def ground_drones(net: Network, days: Iterable[str] | None = None) -> Network:
     """The network with every drone grounded on ``days`` (None: every day)."""
     out = set(net.days if days is None else days)
@@ -129,9 +134,7 @@ def ground_drones(net: Network, days: Iterable[str] | None = None) -> Network:
     if bad:
         raise OptionsError([Problem("drones", "grounded", f"unknown days {bad}")])
     vehicles = [
-        v.model_copy(
-            update={"weather_days": tuple(d for d in (v.weather_days or net.days) if d not in out)}
-        )
+        v.model_copy(update={"weather_days": tuple(d for d in _weather(net, v) if d not in out)})
         if v.is_drone
         else v
         for v in net.vehicles
@@ -452,6 +455,7 @@ def assign(
                 net, options[0][0], {**fleet[options[0][0].id].patterns, node: options[0][1][0]}
             )
             reason = why if isinstance(why, str) else "its drones' weeks are full"
+            reason = f"drone {options[0][0].id!r}: {reason}"
             problems.append(
                 Problem(f"station {node!r}", "flights", f"stays with the vans: {reason}")
             )
