@@ -267,6 +267,21 @@ def test_old_documents_unchanged() -> None:
 
 # ---- the validator's drone rules on tampered plans ------------------------------------------
 
+# the validator's rules each tamper test below fires (test_validate_tampered checks that
+# every documented rule is tampered somewhere)
+DRONE_TAMPERED = frozenset(
+    {
+        "air-leg",
+        "air-km",
+        "air-time",
+        "capacity",
+        "drone-range",
+        "drone-load",
+        "drone-flights",
+        "drone-weather",
+    }
+)
+
 
 def _rules(net_doc: Doc, plan_doc: Doc) -> set[str]:
     return {v.rule for v in validate(net_doc, plan_doc)}
