@@ -467,3 +467,11 @@ def test_zhoushan_fleet_bases_and_figures() -> None:
     assert "zhoushan" not in islands  # the big islands keep their vans
     assert all(net.node_by_id[n].island in islands for n in cands)
     assert "drones" in ir.datasets.zhoushan_drones.drone_provenance_text().lower()
+
+
+def test_geojson_draws_flights_straight(far_week: Any) -> None:
+    from islandroute.geojson import plan_geojson
+
+    doc = plan_geojson(_net(), far_week.plan)
+    flown = [f for f in doc["features"] if f["properties"].get("vehicle") == "dr1"]
+    assert flown and all(set(f["properties"]["parts"]) == {"air"} for f in flown)
