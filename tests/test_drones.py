@@ -469,9 +469,18 @@ def test_zhoushan_fleet_bases_and_figures() -> None:
     assert "drones" in ir.datasets.zhoushan_drones.drone_provenance_text().lower()
 
 
-def test_geojson_draws_flights_straight(far_week: Any) -> None:
+def test_geojson_draws_flights_straight() -> None:
     from islandroute.geojson import plan_geojson
 
-    doc = plan_geojson(_net(), far_week.plan)
-    flown = [f for f in doc["features"] if f["properties"].get("vehicle") == "dr1"]
+    net = archipelago(7, 3, 2, seed=0, share_bridge=0.0, share_vehicle_ferry=0.5)
+    hub = next(n for n in net.nodes if n.kind == "hub")
+    drone = ir.Vehicle(
+        id="drone", carrier=None, depot=hub.id, capacity=10, kind="drone", range_km=120.0,
+        speed_kmh=60.0,
+    )  # fmt: skip
+    net = net.replace(vehicles=[*net.vehicles, drone])
+    week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=0, stations="all")
+    doc = plan_geojson(net, week.plan)
+    flown = [f for f in doc["features"] if f["properties"].get("layer") == "route"]
+    flown = [f for f in flown if f["properties"]["vehicle"] == "drone"]
     assert flown and all(set(f["properties"]["parts"]) == {"air"} for f in flown)
