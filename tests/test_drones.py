@@ -484,3 +484,20 @@ def test_geojson_draws_flights_straight() -> None:
     flown = [f for f in doc["features"] if f["properties"].get("layer") == "route"]
     flown = [f for f in flown if f["properties"]["vehicle"] == "drone"]
     assert flown and all(set(f["properties"]["parts"]) == {"air"} for f in flown)
+
+
+def test_same_seed_same_week(far_week: Any) -> None:
+    again = plan_with_drones(_net(), time_limit=TIME_LIMIT, seed=1, stations=["far"])
+    assert again.plan.routes == far_week.plan.routes
+    assert again.served == far_week.served
+
+
+def test_drone_plan_on_a_network_without_the_drone(far_week: Any) -> None:
+    net_doc, plan_doc = _docs(far_week)
+    net_doc["vehicles"] = net_doc["vehicles"][:1]
+    assert "vehicle" in _rules(net_doc, plan_doc)  # named, never raised
+
+
+def test_zhoushan_drones_by_name() -> None:
+    net = ir.load_network("zhoushan-drones")
+    assert net.name == "zhoushan" and len([v for v in net.vehicles if v.is_drone]) == 6

@@ -362,7 +362,9 @@ def _add_drones_command(
         formatter_class=shows,
     )
     dr.add_argument(
-        "--network", default=BUILT_IN, help=NETWORK_HELP + " (zhoushan: with its drone fleet)"
+        "--network",
+        default=BUILT_IN,
+        help=NETWORK_HELP + " (zhoushan: with its drone fleet, as zhoushan-drones)",
     )
     dr.add_argument(
         "--grounded",
@@ -394,7 +396,7 @@ def _cmd_drones(args: argparse.Namespace) -> int:
 
     prepare_output(args.out, [args.network])
     net = load_network(args.network)
-    if not drones_of(net) and net.name == BUILT_IN:
+    if not drones_of(net) and net.name == BUILT_IN:  # validate its plans on zhoushan-drones
         net = zhoushan_with_drones(net)
     grounded = None
     if args.grounded not in (None, "all"):

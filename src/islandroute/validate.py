@@ -1023,12 +1023,11 @@ class _PlanCheck:
         self._check_chain(obj, stops, legs)
         drone = vehicle is not None and _is_drone(vehicle)
         for j, g in enumerate(legs):
-            if (g["mode"] == "air") != drone:
+            if vehicle is not None and (g["mode"] == "air") != drone:
                 what = f"a {g['mode']} leg" if drone else "an air leg"
                 owner = "drone" if drone else "van"
                 self.add("air-leg", f"{obj} leg {j}", f"{what} on a {owner}'s route")
-            elif g["mode"] == "air" and nodes_ok:
-                assert vehicle is not None
+            elif g["mode"] == "air" and nodes_ok and vehicle is not None:
                 self._check_air_leg(f"{obj} leg {j}", g, vehicle)
             if g["mode"] == "ferry":
                 self._check_ferry(f"{obj} leg {j}", day, g)
