@@ -361,8 +361,9 @@ def test_untampered_is_valid(far_week: Any) -> None:
 
 
 @st.composite
-def _drone_networks(draw: st.DrawFn) -> ir.Network:
-    """A small generated archipelago with one drone at the processing centre."""
+def _drone_networks(draw: st.DrawFn) -> tuple[ir.Network, str]:
+    """A small generated archipelago with one drone at the processing centre, and the
+    mode (in separate mode the drone belongs to the first carrier)."""
     net = archipelago(
         n_stations=draw(st.integers(3, 7)),
         n_islands=draw(st.integers(1, 3)),
@@ -375,9 +376,10 @@ def _drone_networks(draw: st.DrawFn) -> ir.Network:
     )
     hub = next(n for n in net.nodes if n.kind == "hub")
     weather = draw(st.sets(st.sampled_from(WEEK), min_size=3))
+    mode = draw(st.sampled_from(["joint", "separate"]))
     drone = ir.Vehicle(
         id="drone",
-        carrier=None,
+        carrier=net.carriers[0].id if mode == "separate" else None,
         depot=hub.id,
         capacity=draw(st.integers(5, 40)),
         kind="drone",
@@ -390,20 +392,24 @@ def _drone_networks(draw: st.DrawFn) -> ir.Network:
         cost_fixed=20.0,
         cost_week=100.0,
     )
-    return net.replace(vehicles=[*net.vehicles, drone])
+    return net.replace(vehicles=[*net.vehicles, drone]), mode
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_drone_networks(), st.booleans())
-def test_property_drone_plans_are_valid(net: ir.Network, every: bool) -> None:
-    week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=0, stations="all" if every else None)
+def test_property_drone_plans_are_valid(case: tuple[ir.Network, Any], every: bool) -> None:
+    net, mode = case
+    take = "all" if every else None
+    week = plan_with_drones(net, mode, time_limit=TIME_LIMIT, seed=0, stations=take)
     assert validate(net, week.plan) == []
     _check_drone_plan(net, week.plan)
-    for node, service in week.served.items():
+    for service in week.served.values():
         drone = net.vehicle_by_id[service.drone]
         assert set(service.days) <= set(drone.weather_days or WEEK)
-        van_stops = {s.node for r in week.plan.routes if r.vehicle != "drone" for s in r.stops}
-        assert node not in van_stops
+        assert service.carrier == (drone.carrier if mode == "separate" else None)
+        vans = [r for r in week.plan.routes if r.vehicle != "drone"]
+        carried = {c for r in vans for s in r.stops if s.node == service.station for c in s.deliver}
+        assert service.carrier not in carried if service.carrier else not carried
 
 
 # ---- scenario, CLI and the Zhoushan fleet ---------------------------------------------------
@@ -465,7 +471,7 @@ def test_zhoushan_fleet_bases_and_figures() -> None:
     islands = drone_islands(net)
     assert {"dongji", "huaniao", "taohua"} <= set(islands)
     assert "zhoushan" not in islands  # the big islands keep their vans
-    assert all(net.node_by_id[n].island in islands for n in cands)
+    assert all(net.node_by_id[node].island in islands for node, _ in cands)
     assert "drones" in ir.datasets.zhoushan_drones.drone_provenance_text().lower()
 
 
@@ -501,3 +507,44 @@ def test_drone_plan_on_a_network_without_the_drone(far_week: Any) -> None:
 def test_zhoushan_drones_by_name() -> None:
     net = ir.load_network("zhoushan-drones")
     assert net.name == "zhoushan" and len([v for v in net.vehicles if v.is_drone]) == 6
+
+
+# ---- separate mode: each carrier's drones carry its own parcels -----------------------------
+
+
+def _separate_net(drone_carrier: str | None = "ems") -> ir.Network:
+    """The two islands with a van per carrier and an EMS drone (or a shared one)."""
+    doc = _doc(carrier=drone_carrier)
+    van = doc["vehicles"][0]
+    doc["vehicles"][:1] = [
+        {**van, "id": "van_ems", "carrier": "ems"},
+        {**van, "id": "van_zto", "carrier": "zto"},
+    ]
+    return ir.Network.from_dict(doc)
+
+
+def test_separate_mode_drone_carries_its_carrier_only() -> None:
+    net = _separate_net()
+    week = plan_with_drones(net, "separate", time_limit=TIME_LIMIT, seed=1, stations=["far"])
+    assert set(week.served) == {"far/ems"}
+    assert week.plan.mode == "separate"
+    for r in _drone_routes(week.plan):
+        assert r.carriers == ("ems",)
+    zto_far = [
+        r for r in week.plan.routes if r.vehicle == "van_zto" and "far" in {s.node for s in r.stops}
+    ]
+    assert zto_far  # ZTO's parcels still go by van
+    assert week.plan.visit_days["far/ems"] == week.served["far/ems"].days
+    assert validate(net, week.plan) == []
+    _check_drone_plan(net, week.plan)
+
+
+def test_separate_mode_shared_drone_is_diagnosed() -> None:
+    net = _separate_net(drone_carrier=None)
+    week = plan_with_drones(net, "separate", time_limit=TIME_LIMIT, seed=1)
+    assert not week.served
+    assert {p.field for p in week.problems if p.obj == "station 'far'"} == {
+        "demand.ems",
+        "demand.zto",
+    }
+    assert validate(net, week.plan) == []

@@ -375,6 +375,12 @@ def _add_drones_command(
         help="also plan with the drones grounded on DAYS (comma list; alone: every day)",
     )
     dr.add_argument(
+        "--mode",
+        choices=["joint", "separate"],
+        default="joint",
+        help="pool every carrier's parcels, or each carrier's drones and vans its own",
+    )
+    dr.add_argument(
         "--every-reachable",
         action="store_true",
         help="drones take every station they may serve, not only those that save cost",
@@ -403,6 +409,7 @@ def _cmd_drones(args: argparse.Namespace) -> int:
         grounded = [d.strip() for d in args.grounded.split(",") if d.strip()]
     report = drone_scenarios(
         net,
+        args.mode,
         grounded=grounded,
         time_limit=args.time_limit,
         seed=args.seed,

@@ -11,6 +11,7 @@ from islandroute.model.network import Network
 from islandroute.model.plan import Plan
 from islandroute.planning.drones import (
     DroneWeek,
+    Mode,
     drone_flights,
     drone_islands,
     ground_drones,
@@ -93,6 +94,7 @@ class DroneScenarios:
 
 def drone_scenarios(
     net: Network,
+    mode: Mode = "joint",
     *,
     grounded: Iterable[str] | None = None,
     time_limit: float = PLAN_DEFAULTS.time_limit,
@@ -106,10 +108,11 @@ def drone_scenarios(
     take: Literal["all"] | None = "all" if every_reachable else None
     days = tuple(net.days if grounded is None else grounded) if with_grounded else ()
     kept = ground_drones(net, days) if with_grounded else net  # bad days are named before planning
-    weeks = {DRONES: plan_with_drones(net, time_limit=time_limit, seed=seed, stations=take)}
+    weeks = {DRONES: plan_with_drones(net, mode, time_limit=time_limit, seed=seed, stations=take)}
     if with_grounded:
         weeks[GROUNDED] = plan_with_drones(
             kept,
+            mode,
             time_limit=time_limit,
             seed=seed,
             stations=take,
@@ -133,5 +136,5 @@ def _row(net: Network, sc: DroneScenarios, island: str) -> IslandRow:
         visited = {r.day for r in plan.routes for s in r.stops[1:-1] if s.node in stations}
         days[c] = tuple(d for d in net.days if d in visited)
         served = sc.weeks[c].served if c in sc.weeks else {}
-        flown[c] = sum(1 for s in served if s in stations)
+        flown[c] = sum(1 for sv in served.values() if sv.station in stations)
     return IslandRow(island, names.get(island, ""), len(stations), flown, cost, co2, days)

@@ -28,6 +28,9 @@ from islandroute.planning.options import PLAN_DEFAULTS
 from islandroute.planning.planner import plan_week
 
 Pattern = tuple[str, ...]
+Unit = tuple[str, str | None]  # (station node, carrier in separate mode / None in joint)
+Mode = Literal["joint", "separate"]
+Candidates = dict[Unit, list[tuple[Vehicle, list[Pattern]]]]
 Progress = Callable[[str], None]
 MAX_STOPS_PER_FLIGHT = 3  # "one or a few stations per flight"
 SMALL_ISLAND_STATIONS = 8  # an island with more stations keeps its vans
@@ -60,12 +63,24 @@ class Flight:
 
 @dataclass(frozen=True)
 class DroneService:
-    """A station a drone serves: its island, the drone and the visit days."""
+    """A station a drone serves (for one carrier in separate mode): its island, the drone
+    and the visit days."""
 
     station: str
     island: str
     drone: str
     days: Pattern
+    carrier: str | None = None
+
+    @property
+    def key(self) -> str:
+        """``node``, or ``node/carrier`` in separate mode (as ``plan.visit_days`` names it)."""
+        return unit_key((self.station, self.carrier))
+
+
+def unit_key(unit: Unit) -> str:
+    """A unit's name: its node, or ``node/carrier`` in separate mode."""
+    return unit[0] if unit[1] is None else f"{unit[0]}/{unit[1]}"
 
 
 @dataclass
@@ -98,13 +113,29 @@ def drones_of(net: Network) -> list[Vehicle]:
     return [v for v in net.vehicles if v.is_drone]
 
 
-def vans_only(net: Network, without: Iterable[str] = ()) -> Network:
-    """The network without its drones (and without the stations ``without``)."""
-    gone = set(without)
-    return net.replace(
-        vehicles=[v for v in net.vehicles if not v.is_drone],
-        stations=[s for s in net.stations if s.node not in gone],
-    )
+def vans_only(net: Network, without: Iterable[Unit] = ()) -> Network:
+    """The network without its drones, and without the stations (or, in separate mode,
+    the carriers' parcels at stations) that ``without`` names."""
+    whole: set[str] = set()
+    gone: dict[str, set[str]] = defaultdict(set)
+    for node, c in without:
+        if c is None:
+            whole.add(node)
+        else:
+            gone[node].add(c)
+    stations = []
+    for st in net.stations:
+        if st.node in gone:
+            cut = gone[st.node]
+            st = st.model_copy(
+                update={
+                    "demand": {c: q for c, q in st.demand.items() if c not in cut},
+                    "pickup": {c: q for c, q in st.pickup.items() if c not in cut},
+                }
+            )
+        if st.node not in whole and st.parcels + sum(st.pickup.values()) > 0:
+            stations.append(st)
+    return net.replace(vehicles=[v for v in net.vehicles if not v.is_drone], stations=stations)
 
 
 def van_km(plan: Plan, drones: set[str]) -> float:
@@ -176,12 +207,11 @@ def drone_islands(net: Network) -> list[str]:
     return sorted(found)
 
 
-def candidates(
-    net: Network,
-) -> tuple[dict[str, list[tuple[Vehicle, list[Pattern]]]], list[Problem]]:
-    """Per station, the drones that may serve it with their allowed patterns; a problem
-    for each station within a drone's range that no drone may serve (which rule)."""
-    out: dict[str, list[tuple[Vehicle, list[Pattern]]]] = {}
+def candidates(net: Network, mode: Mode = "joint") -> tuple[Candidates, list[Problem]]:
+    """Per station (per station and carrier in separate mode, served only by that
+    carrier's drones) the drones that may serve it with their allowed patterns; a
+    problem for each station within a drone's range that no drone may serve (which rule)."""
+    out: Candidates = {}
     problems: list[Problem] = []
     drones = drones_of(net)
     small = small_islands(net)
@@ -197,25 +227,49 @@ def candidates(
             why = "drones bring pickups to their base only, with no deadline and no cold chain"
             problems.append(Problem(obj, rule, f"stays with the vans: {why}"))
             continue
-        ok = []
-        for d in near:
-            fly = flyable_days(net, d)
-            pats = [p for p in net.allowed_patterns(st) if set(p) <= fly]
-            if pats:
-                ok.append((d, pats))
-        if ok:
-            out[st.node] = ok
-        else:
-            days = sorted(set().union(*(flyable_days(net, d) for d in near)), key=net.days.index)
-            problems.append(
-                Problem(
-                    obj,
-                    "weather_days",
-                    f"stays with the vans: no allowed visit pattern on the days its drones "
-                    f"may fly {days}",
+        for unit in _units(st, mode):
+            mine = [d for d in near if unit[1] is None or d.carrier == unit[1]]
+            if not mine:
+                why = f"stays with the vans: no drone of {unit[1]!r} in reach (separate mode)"
+                problems.append(Problem(obj, f"demand.{unit[1]}", why))
+                continue
+            found = _patterns(net, st, mine)
+            if found:
+                out[unit] = found
+            else:
+                days = sorted(
+                    set().union(*(flyable_days(net, d) for d in mine)), key=net.days.index
                 )
-            )
+                problems.append(
+                    Problem(
+                        obj,
+                        "weather_days",
+                        f"stays with the vans: no allowed visit pattern on the days its drones "
+                        f"may fly {days}",
+                    )
+                )
     return out, problems
+
+
+def _units(st: Station, mode: Mode) -> list[Unit]:
+    """What a drone may take at a station: all of it, or (separate) one carrier's parcels."""
+    if mode == "joint":
+        return [(st.node, None)]
+    owed = {c for c, q in (*st.demand.items(), *st.pickup.items()) if q > 0}
+    return [(st.node, c) for c in sorted(owed)]
+
+
+def _patterns(
+    net: Network, st: Station, drones: list[Vehicle]
+) -> list[tuple[Vehicle, list[Pattern]]]:
+    """The drones with the station's allowed patterns on days they may fly."""
+    out = []
+    for d in drones:
+        fly = flyable_days(net, d)
+        pats = [p for p in net.allowed_patterns(st) if set(p) <= fly]
+        if pats:
+            out.append((d, pats))
+    return out
 
 
 def _range(d: Vehicle) -> float:
@@ -226,9 +280,11 @@ def _range(d: Vehicle) -> float:
 # ---- (3) flights ------------------------------------------------------------------------
 
 
-def visit_amounts(net: Network, st: Station, pattern: Pattern) -> dict[str, Drop]:
-    """Parcels delivered and collected at each visit day of a pattern (since the last
-    visit, or equal shares, as ``rules.split`` says)."""
+def visit_amounts(
+    net: Network, st: Station, pattern: Pattern, carrier: str | None = None
+) -> dict[str, Drop]:
+    """Parcels delivered and collected (of one ``carrier``, or all) at each visit day of a
+    pattern (since the last visit, or equal shares, as ``rules.split`` says)."""
     n = len(net.days)
     idx = [net.days.index(d) for d in pattern]
     if net.rules.split == "equal":
@@ -238,6 +294,8 @@ def visit_amounts(net: Network, st: Station, pattern: Pattern) -> dict[str, Drop
     out = {d: Drop(st.node, {}, {}) for d in pattern}
     for what, src in (("deliver", st.demand), ("pickup", st.pickup)):
         for c, w in src.items():
+            if carrier is not None and c != carrier:
+                continue
             for d, q in zip(pattern, split_integer(w, weights), strict=True):
                 if q:
                     getattr(out[d], what)[c] = q
@@ -400,7 +458,7 @@ class _Drone:
     """One drone's stations (with their visit patterns) and its week of routes."""
 
     vehicle: Vehicle
-    patterns: dict[str, Pattern] = field(default_factory=dict)
+    patterns: dict[Unit, Pattern] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
 
     def cost(self) -> float:
@@ -409,11 +467,11 @@ class _Drone:
         return sum(r.cost for r in self.routes) + (self.vehicle.cost_week or 0.0) * used
 
 
-def _week(net: Network, drone: Vehicle, patterns: dict[str, Pattern]) -> list[Route] | str:
+def _week(net: Network, drone: Vehicle, patterns: dict[Unit, Pattern]) -> list[Route] | str:
     """The drone's routes for its stations' patterns, or why a day does not fit."""
     by_day: dict[str, list[Drop]] = defaultdict(list)
-    for node, pat in patterns.items():
-        for d, drop in visit_amounts(net, net.station_by_node[node], pat).items():
+    for (node, c), pat in patterns.items():
+        for d, drop in visit_amounts(net, net.station_by_node[node], pat, c).items():
             by_day[d].append(drop)
     routes = []
     for d in net.days:
@@ -425,34 +483,35 @@ def _week(net: Network, drone: Vehicle, patterns: dict[str, Pattern]) -> list[Ro
     return routes
 
 
-def _try_add(net: Network, dr: _Drone, node: str, pats: list[Pattern]) -> bool:
+def _try_add(net: Network, dr: _Drone, unit: Unit, pats: list[Pattern]) -> bool:
     """Give the drone the station on the pattern whose days carry the fewest of its
     parcels so far (then the next) while its week still fits; whether one did."""
     load: dict[str, int] = defaultdict(int)
-    for n, p in dr.patterns.items():
-        for d, drop in visit_amounts(net, net.station_by_node[n], p).items():
+    for (n, c), p in dr.patterns.items():
+        for d, drop in visit_amounts(net, net.station_by_node[n], p, c).items():
             load[d] += drop.peak
     for pat in sorted(pats, key=lambda p: (sum(load[d] for d in p), p))[:3]:
-        week = _week(net, dr.vehicle, {**dr.patterns, node: pat})
+        week = _week(net, dr.vehicle, {**dr.patterns, unit: pat})
         if not isinstance(week, str):
-            dr.patterns[node] = pat
+            dr.patterns[unit] = pat
             dr.routes = week
             return True
     return False
 
 
 def assign(
-    net: Network, chosen: list[str], cands: dict[str, list[tuple[Vehicle, list[Pattern]]]]
+    net: Network, chosen: list[Unit], cands: Candidates
 ) -> tuple[dict[str, _Drone], list[Problem]]:
     """Stations to drones (nearest base first) as long as each drone's week fits; a
     problem for each station none could take."""
     fleet = {d.id: _Drone(d) for d in drones_of(net)}
     problems = []
-    for node in chosen:
-        options = sorted(cands[node], key=lambda dp: (air_km(net, dp[0].depot, node), dp[0].id))
-        if not any(_try_add(net, fleet[d.id], node, pats) for d, pats in options):
+    for unit in chosen:
+        node = unit[0]
+        options = sorted(cands[unit], key=lambda dp: (air_km(net, dp[0].depot, node), dp[0].id))
+        if not any(_try_add(net, fleet[d.id], unit, pats) for d, pats in options):
             why = _week(
-                net, options[0][0], {**fleet[options[0][0].id].patterns, node: options[0][1][0]}
+                net, options[0][0], {**fleet[options[0][0].id].patterns, unit: options[0][1][0]}
             )
             reason = why if isinstance(why, str) else "its drones' weeks are full"
             reason = f"drone {options[0][0].id!r}: {reason}"
@@ -467,6 +526,7 @@ def assign(
 
 def plan_with_drones(
     net: Network,
+    mode: Mode = "joint",
     *,
     time_limit: float = PLAN_DEFAULTS.time_limit,
     seed: int = PLAN_DEFAULTS.seed,
@@ -474,28 +534,30 @@ def plan_with_drones(
     baseline: Plan | None = None,
     progress: Progress | None = None,
 ) -> DroneWeek:
-    """Plan drones and vans together (joint mode): which stations drones serve, on which
-    days, and the vans' week for the rest. ``stations`` forces the drones' stations (a
-    list, or ``"all"`` the candidates), else they are chosen by cost. Each van planning
-    run gets ``time_limit`` seconds."""
+    """Plan drones and vans together: which stations drones serve, on which days, and
+    the vans' week for the rest (``separate``: each carrier's drones carry its parcels
+    only). ``stations`` forces the drones' stations (a list, or ``"all"`` the
+    candidates), else they are chosen by cost. Each van plan gets ``time_limit`` s."""
+    if mode not in ("joint", "separate"):
+        raise OptionsError([Problem("plan_with_drones", "mode", f"unknown mode {mode!r}")])
     say = progress or (lambda _m: None)
     if not drones_of(net):
         raise OptionsError([Problem("plan_with_drones", "network", "the network has no drone")])
     vans = vans_only(net)
-    base = baseline or plan_week(vans, "joint", time_limit=time_limit, seed=seed)
+    base = baseline or plan_week(vans, mode, time_limit=time_limit, seed=seed)
     say(f"vans only: cost {base.totals.cost:,.0f}, {base.totals.ferry_crossings} crossings")
-    cands, problems = candidates(net)
+    cands, problems = candidates(net, mode)
     if stations == "all":
-        groups = [sorted(cands, key=lambda n: (net.node_by_id[n].island, n))]
+        groups = [sorted(cands, key=lambda u: (net.node_by_id[u[0]].island, unit_key(u)))]
     elif stations is not None:
         chosen = list(dict.fromkeys(stations))
-        unknown = [s for s in chosen if s not in cands]
+        unknown = [s for s in chosen if not any(u[0] == s for u in cands)]
         if unknown:
             raise InfeasibleError(
                 [p for p in problems if p.obj in {f"station {s!r}" for s in unknown}]
                 or [Problem(f"station {s!r}", "range_km", "no drone may serve it") for s in unknown]
             )
-        groups = [chosen]
+        groups = [[u for s in chosen for u in sorted(cands, key=unit_key) if u[0] == s]]
     else:
         groups, why = _promising(net, base, cands)
         problems = problems + why
@@ -503,7 +565,8 @@ def plan_with_drones(
     for attempt in range(MAX_REPLANS + 1):
         if not groups:
             break
-        trial = _combine(net, base, [s for g in groups for s in g], cands, time_limit, seed)
+        chosen_units = [u for g in groups for u in g]
+        trial = _combine(net, base, chosen_units, cands, (mode, time_limit, seed))
         trial.problems = problems + trial.problems
         say(f"drones take {len(trial.served)} stations: cost {trial.plan.totals.cost:,.0f}")
         if stations is not None or trial.plan.totals.cost < best.plan.totals.cost:
@@ -518,32 +581,33 @@ def plan_with_drones(
 
 
 def _promising(
-    net: Network, base: Plan, cands: dict[str, list[tuple[Vehicle, list[Pattern]]]]
-) -> tuple[list[list[str]], list[Problem]]:
+    net: Network, base: Plan, cands: Candidates
+) -> tuple[list[list[Unit]], list[Problem]]:
     """Candidate stations by island, the islands where the vans' share of cost exceeds
     what the drones' flights add, most saving first; then every drone whose islands do
     not save its weekly cost gives them back to the vans. Each refusal is said."""
     why: list[Problem] = []
-    by_island: dict[str, list[str]] = defaultdict(list)
-    for node in cands:
-        by_island[net.node_by_id[node].island].append(node)
+    by_island: dict[str, list[Unit]] = defaultdict(list)
+    for unit in cands:
+        by_island[net.node_by_id[unit[0]].island].append(unit)
     parcels: dict[str, int] = defaultdict(int)
     for st in net.stations:
-        parcels[net.node_by_id[st.node].island] += _station_parcels(net, st.node)
-    taken: list[str] = []
+        parcels[net.node_by_id[st.node].island] += _unit_parcels(net, (st.node, None))
+    taken: list[Unit] = []
     flown = 0.0
-    kept: list[tuple[float, str, list[str], str]] = []
+    kept: list[tuple[float, str, list[Unit], str]] = []
     for isl in sorted(by_island, key=lambda i: (-base.by_island.get(i, _zero()).cost, i)):
-        fleet, _ = assign(net, [*taken, *sorted(by_island[isl])], cands)
+        fleet, _ = assign(net, [*taken, *sorted(by_island[isl], key=unit_key)], cands)
         group = [n for d in fleet.values() for n in d.patterns if n in by_island[isl]]
         if not group:
             continue
-        share = sum(_station_parcels(net, n) for n in group) / max(1, parcels[isl])
+        share = sum(_unit_parcels(net, u) for u in group) / max(1, parcels[isl])
         saving = base.by_island.get(isl, _zero()).cost * share
         cost = sum(r.cost for d in fleet.values() for r in d.routes)  # without weekly costs
         if saving > cost - flown:
             owner = Counter(d.vehicle.id for d in fleet.values() for n in d.patterns if n in group)
-            kept.append((saving - (cost - flown), isl, sorted(group), owner.most_common(1)[0][0]))
+            gain = saving - (cost - flown)
+            kept.append((gain, isl, sorted(group, key=unit_key), owner.most_common(1)[0][0]))
             taken += group
             flown = cost
         else:
@@ -568,9 +632,13 @@ def _promising(
     return [g for _, _, g, _ in kept], why
 
 
-def _station_parcels(net: Network, node: str) -> int:
-    st = net.station_by_node[node]
-    return st.parcels + sum(st.pickup.values())
+def _unit_parcels(net: Network, unit: Unit) -> int:
+    """A station's weekly parcels delivered and collected (of the unit's carrier)."""
+    st = net.station_by_node[unit[0]]
+    c = unit[1]
+    if c is None:
+        return st.parcels + sum(st.pickup.values())
+    return st.demand.get(c, 0) + st.pickup.get(c, 0)
 
 
 def _zero() -> Any:
@@ -582,12 +650,13 @@ def _zero() -> Any:
 def _combine(
     net: Network,
     base: Plan,
-    chosen: list[str],
-    cands: dict[str, list[tuple[Vehicle, list[Pattern]]]],
-    time_limit: float,
-    seed: int,
+    chosen: list[Unit],
+    cands: Candidates,
+    how: tuple[Mode, float, int],
 ) -> DroneWeek:
-    """The drones' weeks for ``chosen`` and the vans' week for the other stations."""
+    """The drones' weeks for ``chosen`` and the vans' week (``how``: mode, time limit and
+    seed) for the other stations."""
+    mode, time_limit, seed = how
     fleet, problems = assign(net, chosen, cands)
     if not any(d.patterns for d in fleet.values()):
         return DroneWeek(plan=base, baseline=base, problems=problems)
@@ -596,11 +665,11 @@ def _combine(
     for dr in fleet.values():
         share = (dr.vehicle.cost_week or 0.0) / max(1, len(dr.routes))
         drone_routes += [r.model_copy(update={"cost": round(r.cost + share, 4)}) for r in dr.routes]
-        for node, pat in dr.patterns.items():
-            island = net.node_by_id[node].island
-            served[node] = DroneService(node, island, dr.vehicle.id, pat)
-    vans = vans_only(net, served)
-    van_plan = plan_week(vans, "joint", time_limit=time_limit, seed=seed) if vans.stations else None
+        for (node, c), pat in dr.patterns.items():
+            service = DroneService(node, net.node_by_id[node].island, dr.vehicle.id, pat, c)
+            served[service.key] = service
+    vans = vans_only(net, [(sv.station, sv.carrier) for sv in served.values()])
+    van_plan = plan_week(vans, mode, time_limit=time_limit, seed=seed) if vans.stations else None
     routes = list(van_plan.routes if van_plan else ()) + drone_routes
     order = {d: i for i, d in enumerate(net.days)}
     routes.sort(key=lambda r: (order[r.day], r.vehicle))
@@ -609,7 +678,7 @@ def _combine(
     stats = dict(van_plan.stats if van_plan else {})
     plan = Plan(
         network=net.name,
-        mode="joint",
+        mode=mode,
         days=net.days,
         routes=tuple(routes),
         totals=kpis(net, routes),
