@@ -3,11 +3,11 @@
 A decomposition: (1) each drone's candidate stations: on another island than its base,
 within half its range of it, parcels to deliver and pickups for the base only, an
 allowed visit pattern on days it may fly; (2) drones take an island's candidates when
-the vans' share of cost there is larger than what the drones' flights add (checked by
-re-planning the vans); (3) each drone day's visits are packed into flights (payload,
-range, a few stations a flight) and timed in the shift; (4) the vans plan the other
-stations with the unchanged planner. The week is the union: drone routes fly ``air``
-legs, base to base.
+the vans' share of cost there is larger than what the drones' flights add, a drone only
+when its islands save its weekly cost (checked by re-planning the vans); (3) each drone
+day's visits are packed into flights (payload, range, a few stations a flight) and timed
+in the shift; (4) the vans plan the other stations with the unchanged planner. The week
+is the union: drone routes fly ``air`` legs, base to base.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Literal
 
 from islandroute.errors import InfeasibleError, OptionsError, Problem
 from islandroute.model.network import Network, Station, Vehicle
-from islandroute.model.plan import Leg, Plan, Route, Stop
+from islandroute.model.plan import Kpis, Leg, Plan, Route, Stop
 from islandroute.network.air import air_km
 from islandroute.planning.costing import breakdown, kpis
 from islandroute.planning.instance import split_integer, whole
@@ -596,13 +596,13 @@ def _promising(
     taken: list[Unit] = []
     flown = 0.0
     kept: list[tuple[float, str, list[Unit], str]] = []
-    for isl in sorted(by_island, key=lambda i: (-base.by_island.get(i, _zero()).cost, i)):
+    for isl in sorted(by_island, key=lambda i: (-base.by_island.get(i, Kpis()).cost, i)):
         fleet, _ = assign(net, [*taken, *sorted(by_island[isl], key=unit_key)], cands)
         group = [n for d in fleet.values() for n in d.patterns if n in by_island[isl]]
         if not group:
             continue
         share = sum(_unit_parcels(net, u) for u in group) / max(1, parcels[isl])
-        saving = base.by_island.get(isl, _zero()).cost * share
+        saving = base.by_island.get(isl, Kpis()).cost * share
         cost = sum(r.cost for d in fleet.values() for r in d.routes)  # without weekly costs
         if saving > cost - flown:
             owner = Counter(d.vehicle.id for d in fleet.values() for n in d.patterns if n in group)
@@ -639,12 +639,6 @@ def _unit_parcels(net: Network, unit: Unit) -> int:
     if c is None:
         return st.parcels + sum(st.pickup.values())
     return st.demand.get(c, 0) + st.pickup.get(c, 0)
-
-
-def _zero() -> Any:
-    from islandroute.model.plan import Kpis
-
-    return Kpis()
 
 
 def _combine(
