@@ -15,10 +15,12 @@ argument), ``InfeasibleError`` (which station cannot meet which rule); with
 ``allow_unserved=True`` the plan lists what it could not serve in ``plan.unserved``.
 """
 
+from islandroute.analysis.drones import DroneScenarios, drone_scenarios
 from islandroute.datasets.specs import load_network
 from islandroute.datasets.synthetic import archipelago
 from islandroute.datasets.tables import network_from_tables
 from islandroute.datasets.zhoushan import zhoushan
+from islandroute.datasets.zhoushan_drones import zhoushan_drone_fleet, zhoushan_with_drones
 from islandroute.errors import (
     InfeasibleError,
     IslandrouteError,
@@ -42,6 +44,7 @@ from islandroute.model import (
     Vehicle,
 )
 from islandroute.network import Travel, check_network
+from islandroute.planning.drones import DroneWeek, ground_drones, plan_with_drones
 from islandroute.planning.options import PlanOptions
 from islandroute.planning.planner import plan_week
 from islandroute.validate import Violation, assert_valid, validate
@@ -50,6 +53,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Carrier",
+    "DroneScenarios",
+    "DroneWeek",
     "Ferry",
     "InfeasibleError",
     "Island",
@@ -73,9 +78,14 @@ __all__ = [
     "archipelago",
     "assert_valid",
     "check_network",
+    "drone_scenarios",
+    "ground_drones",
     "load_network",
     "network_from_tables",
     "plan_week",
+    "plan_with_drones",
     "validate",
     "zhoushan",
+    "zhoushan_drone_fleet",
+    "zhoushan_with_drones",
 ]

@@ -378,6 +378,96 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- drones (issue 14): one subcommand, parser and handler ------------------------------
+
+
+def _add_drones_command(
+    sub: argparse._SubParsersAction[_Parser], shows: type[argparse.HelpFormatter]
+) -> None:
+    """``islandroute drones``: drones and vans planned together, per small island."""
+    dr = sub.add_parser(
+        "drones",
+        help="plan drones with vans; each small island with and without",
+        formatter_class=shows,
+    )
+    dr.add_argument(
+        "--network",
+        default=BUILT_IN,
+        help=NETWORK_HELP + " (zhoushan: with its drone fleet, as zhoushan-drones)",
+    )
+    dr.add_argument(
+        "--grounded",
+        nargs="?",
+        const="all",
+        default=None,
+        metavar="DAYS",
+        help="also plan with the drones grounded on DAYS (comma list; alone: every day)",
+    )
+    dr.add_argument(
+        "--mode",
+        choices=["joint", "separate"],
+        default="joint",
+        help="pool every carrier's parcels, or each carrier's drones and vans its own",
+    )
+    dr.add_argument(
+        "--every-reachable",
+        action="store_true",
+        help="drones take every station they may serve, not only those that save cost",
+    )
+    dr.add_argument(
+        "--time-limit", type=seconds, default=60.0, help="seconds for the whole comparison"
+    )
+    dr.add_argument("--seed", type=seed_number, default=0, help="the same seed, the same week")
+    dr.add_argument("--out", default=None, help="write the week with drones here")
+    dr.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    dr.set_defaults(func=_cmd_drones)
+
+
+def _cmd_drones(args: argparse.Namespace) -> int:
+    import json
+
+    from islandroute.analysis.drones import DRONES, drone_scenarios
+    from islandroute.datasets.zhoushan_drones import zhoushan_with_drones
+    from islandroute.planning.drones import drones_of
+    from islandroute.validate import validate
+
+    prepare_output(args.out, [args.network])
+    net = load_network(args.network)
+    if not drones_of(net) and net.name == BUILT_IN:  # validate its plans on zhoushan-drones
+        net = zhoushan_with_drones(net)
+    grounded = None
+    if args.grounded not in (None, "all"):
+        grounded = [d.strip() for d in args.grounded.split(",") if d.strip()]
+    report = drone_scenarios(
+        net,
+        args.mode,
+        grounded=grounded,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        with_grounded=args.grounded is not None,
+        every_reachable=args.every_reachable,
+    )
+    violations = [f"{c}: {v}" for c in report.scenarios for v in validate(net, report.plan(c))]
+    if args.out:
+        report.plan(DRONES).to_json(args.out)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print(report.table())
+        for c, week in report.weeks.items():
+            print(
+                f"{c}: drones serve {len(week.served)} stations, save "
+                f"{week.saved_crossings} ferry crossings and {week.saved_van_km:,.1f} van km"
+            )
+            for p in week.problems:
+                print(f"  {p}")
+        if args.out:
+            print(f"wrote {args.out}")
+    for v in violations:
+        print(f"violation: {v}", file=sys.stderr)
+    return EXIT_VIOLATIONS if violations else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from islandroute import __version__
 
@@ -492,6 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--out", default="report.html", help="the HTML file written (- for stdout)")
     rep.set_defaults(func=_cmd_report)
+    _add_drones_command(sub, shows)
     return p
 
 

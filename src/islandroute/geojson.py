@@ -157,7 +157,7 @@ def _node_feature(node: Node) -> Feature:
 # ---- plan features --------------------------------------------------------------------
 def _route_feature(net: Network, paths: RoadPaths, route: Route) -> Feature:
     """A route as a MultiLineString: each run of road legs along the roads as one part,
-    each ferry crossing as a part of its own; ``parts`` names each part's mode."""
+    each ferry crossing or drone flight as a part of its own; ``parts`` names each mode."""
     parts, modes = route_parts(net, paths, route.legs)
     props = {
         "layer": "route",
@@ -181,9 +181,9 @@ def route_parts(
     parts: list[list[str]] = []
     modes: list[str] = []
     for leg in legs:
-        if leg.mode == "ferry":
+        if leg.mode in ("ferry", "air"):  # a crossing or a drone's flight: a straight part
             parts.append([leg.from_, leg.to])
-            modes.append("ferry")
+            modes.append(leg.mode)
             continue
         nodes = paths.path(leg.from_, leg.to)
         if len(nodes) < 2:

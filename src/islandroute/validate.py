@@ -17,7 +17,9 @@ Rule names (``Violation.rule``): ``format``, ``network-name``, ``mode``, ``day``
 ``delivered-total``, ``pickup-total``, ``handin-place``, ``handin-missing``,
 ``handin-deadline``, ``cold-vehicle``, ``cold-ride``, ``unserved``, ``visits``,
 ``exact-visits``, ``pattern``, ``max-consecutive``, ``separate-carrier``, ``route-km``,
-``totals-km``, ``totals-cost``, ``totals-vehicles``, ``totals-ferry-crossings``.
+``totals-km``, ``totals-cost``, ``totals-vehicles``, ``totals-ferry-crossings``,
+``air-leg``, ``air-km``, ``air-time``, ``drone-range``, ``drone-load``, ``drone-flights``,
+``drone-weather``.
 
 Rules beyond the spec's plan section, read from the network document:
 
@@ -56,6 +58,18 @@ Hand-ins (spec 1.1, as islandroute reads it):
   ``handin``; the start load and every later one fit the vehicle's capacity.
 - A hand-in stop at a node that is no station (a centre, the depot mid-route) hands over
   nothing else, is no visit and needs no service time.
+
+Drones (a vehicle with ``kind: "drone"``; docs/exchange-format.md, "Drones"):
+
+- A drone's legs are all ``air``, a van's never (``air-leg``). An air leg's km is the
+  straight line between its ends (great circle on lon/lat, Euclidean on planar;
+  ``air-km``) and it lasts at least km / ``speed_kmh`` hours (``air-time``).
+- A flight runs from a stop at the drone's base (its ``depot``) to the next one. The
+  base stop before each flight lasts at least ``load_minutes`` (``drone-load``); each
+  flight's straight km are at most ``range_km`` (``drone-range``); the load starts each
+  flight with that flight's deliveries and never exceeds the payload ``capacity``
+  (``capacity``); a drone makes at most ``flights_per_day`` flights a day
+  (``drone-flights``) and flies only on its ``weather_days`` (``drone-weather``).
 """
 
 from __future__ import annotations
@@ -93,6 +107,9 @@ BIG_INT_BITS = 64  # integers longer than this are shown by their size, not thei
 REL_TOL = 1e-6
 ABS_TOL = 1e-6
 MAX_LISTED = 50  # violations spelled out in a PlanInvalidError's message
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG): air legs fly great circles
+VEHICLE_KINDS = ("van", "drone")
+MINUTES_PER_HOUR = 60.0
 _CHUNK = 128  # origins per Dijkstra batch (bounds memory to _CHUNK x nodes floats)
 _HHMM = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
@@ -382,6 +399,12 @@ _NET_OPTIONAL: dict[str, dict[str, tuple[_Check, str]]] = {
     "vehicles": {
         "days": (_is_ids, "a list of days"),
         "refrigerated": (_is_bool, "true or false"),
+        "kind": (lambda x: x in VEHICLE_KINDS, f"one of {list(VEHICLE_KINDS)}"),
+        "range_km": (_is_positive, "km > 0"),
+        "speed_kmh": (_is_positive, "km/h > 0"),
+        "load_minutes": (_is_nonneg, "minutes >= 0"),
+        "flights_per_day": (_is_positive_count, "a whole number >= 1"),
+        "weather_days": (_is_ids, "a list of days"),
     },
 }
 _RULES_FIELDS: dict[str, tuple[_Check, str]] = {
@@ -524,6 +547,29 @@ def _check_references(net: Doc, out: list[Violation]) -> None:
         if n.get("role") is not None and n["kind"] not in ROLE_KINDS:
             message = f"role {n['role']!r} is allowed on a hub or centre, not on a {n['kind']}"
             out.append(Violation("format", f"node {_name(n['id'])}", message))
+    for v in net["vehicles"]:
+        if _is_drone(v):
+            missing = [f for f in ("range_km", "speed_kmh") if v.get(f) is None]
+            if missing:
+                message = f"a drone needs {missing}"
+                out.append(Violation("format", f"vehicle {_name(v['id'])}", message))
+
+
+def _is_drone(v: Doc) -> bool:
+    return v.get("kind") == "drone"
+
+
+def _air_km(a: Doc, b: Doc, planar: bool) -> float:
+    """Straight km between two nodes: Euclidean on a planar network, else great circle."""
+    x1, y1, x2, y2 = (float(a["lon"]), float(a["lat"]), float(b["lon"]), float(b["lat"]))
+    if planar:
+        return math.hypot(x1 - x2, y1 - y2)
+    p1, p2 = math.radians(y1), math.radians(y2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(x2 - x1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _build_network(net: Doc) -> _Net:
@@ -894,8 +940,9 @@ class _PlanCheck:
             return
         if not isinstance(g["from"], str) or not isinstance(g["to"], str):
             self.add("format", where, "from/to: expected node ids")
-        if g["mode"] not in ("road", "ferry"):
-            self.add("format", where, f"mode is {_show(g['mode'])}, expected 'road' or 'ferry'")
+        if g["mode"] not in ("road", "ferry", "air"):
+            message = f"mode is {_show(g['mode'])}, expected 'road', 'ferry' or 'air'"
+            self.add("format", where, message)
         elif g["mode"] == "ferry" and not isinstance(g["ferry"], str):
             self.add("format", where, "ferry: expected a ferry id")
         for f in ("depart", "arrive", "km"):
@@ -974,16 +1021,82 @@ class _PlanCheck:
         if vehicle is not None:
             self._check_vehicle(obj, r, vehicle)
         self._check_chain(obj, stops, legs)
+        drone = vehicle is not None and _is_drone(vehicle)
         for j, g in enumerate(legs):
+            if vehicle is not None and (g["mode"] == "air") != drone:
+                what = f"a {g['mode']} leg" if drone else "an air leg"
+                owner = "drone" if drone else "van"
+                self.add("air-leg", f"{obj} leg {j}", f"{what} on a {owner}'s route")
+            elif g["mode"] == "air" and nodes_ok and vehicle is not None:
+                self._check_air_leg(f"{obj} leg {j}", g, vehicle)
             if g["mode"] == "ferry":
                 self._check_ferry(f"{obj} leg {j}", day, g)
-            elif nodes_ok:
+            elif g["mode"] == "road" and nodes_ok:
                 road_legs.append((f"{obj} leg {j}", g))
+        if drone and nodes_ok:
+            assert vehicle is not None
+            self._check_flights(obj, r, vehicle)
         self._check_stops(obj, r, vehicle)
         self._check_service_days(obj, r)
         km = sum(float(g["km"]) for g in legs)
         if abs(km - float(r["km"])) > _tol(km, r["km"], n=len(legs) + 1):
             self.add("route-km", obj, f"km {_fmt(r['km'])} but its legs sum to {_fmt(km)}")
+
+    # ---- drones --------------------------------------------------------------------------
+    def _air(self, a: str, b: str) -> float:
+        nodes = self.net.nodes
+        return _air_km(nodes[a], nodes[b], self.net.doc.get("geometry") == "planar")
+
+    def _check_air_leg(self, where: str, g: Doc, drone: Doc) -> None:
+        """An air leg flies the straight line, no faster than the drone's speed."""
+        km = self._air(g["from"], g["to"])
+        if abs(float(g["km"]) - km) > _tol(km, g["km"]):
+            self.add("air-km", where, f"flies {_fmt(g['km'])} km; the straight line is {km:.6g}")
+        need = km / float(drone["speed_kmh"]) * MINUTES_PER_HOUR
+        took = float(g["arrive"]) - float(g["depart"])
+        if not _le(need, took):
+            self.add(
+                "air-time",
+                where,
+                f"takes {_fmt(took)} minutes for {km:.6g} km; drone {drone['id']!r} at "
+                f"{_fmt(drone['speed_kmh'])} km/h needs {need:.6g}",
+            )
+
+    def _check_flights(self, obj: str, r: Doc, drone: Doc) -> None:
+        """A drone's day: weather, flights a day, and each flight's range and loading time."""
+        weather = drone.get("weather_days")
+        if weather is not None and r["day"] not in weather:
+            self.add(
+                "drone-weather", obj, f"drone {drone['id']!r} flies only on {_day_set(weather)}"
+            )
+        base, stops = drone["depot"], r["stops"]
+        starts = [k for k, s in enumerate(stops[:-1]) if s["node"] == base]
+        cap = drone.get("flights_per_day")
+        if cap is not None and len(starts) > cap:
+            message = f"{len(starts)} flights, over the {_fmt(cap)} a day of drone {drone['id']!r}"
+            self.add("drone-flights", obj, message)
+        load = float(drone.get("load_minutes") or 0.0)
+        for k in starts:
+            s = stops[k]
+            if not _le(load, float(s["depart"]) - float(s["arrive"])):
+                self.add(
+                    "drone-load",
+                    f"{obj} stop {k}",
+                    f"takes off {_fmt(float(s['depart']) - float(s['arrive']))} minutes after "
+                    f"landing at base; loading takes {_fmt(load)}",
+                )
+        n, km = 0, 0.0
+        for g in r["legs"]:
+            km += self._air(g["from"], g["to"])
+            if g["to"] == base:
+                if not _le(km, float(drone["range_km"])):
+                    self.add(
+                        "drone-range",
+                        f"{obj} flight {n}",
+                        f"flies {km:.6g} km, over the range {_fmt(drone['range_km'])} of drone "
+                        f"{drone['id']!r}",
+                    )
+                n, km = n + 1, 0.0
 
     def _check_nodes(self, obj: str, stops: list[Doc], legs: list[Doc]) -> bool:
         """Every stop and leg end is a known node; False if any is not."""
@@ -1172,7 +1285,10 @@ class _PlanCheck:
         ]
         for k, s in self._visit_stops(r):
             self._check_station_stop(f"{obj} stop {k}", self.net.stations[s["node"]], s)
-        if vehicle is not None:
+        if vehicle is not None and _is_drone(vehicle):
+            self._check_payload(obj, r, vehicle, moves)
+            self._check_handins(obj, r, vehicle)
+        elif vehicle is not None:
             self._check_capacity(obj, vehicle, moves)
             self._check_handins(obj, r, vehicle)
 
@@ -1227,6 +1343,29 @@ class _PlanCheck:
                 f"carries {peak} parcels {at}, over the capacity {_fmt(cap)} of vehicle "
                 f"{vehicle['id']!r}{points}",
             )
+
+    def _check_payload(self, obj: str, r: Doc, drone: Doc, moves: list[_Move]) -> None:
+        """Each flight (base stop to base stop) starts with its own deliveries on board and
+        never carries more than the drone's payload ``capacity``."""
+        base, cap = drone["depot"], drone["capacity"]
+        flights: list[list[_Move]] = []
+        for s, m in zip(r["stops"], moves, strict=True):
+            if s["node"] == base:
+                flights.append([])
+            elif flights:
+                flights[-1].append(m)
+        for n, flight in enumerate(f for f in flights if f):
+            load = peak = sum(m.deliver for m in flight)
+            for m in flight:
+                load += m.pickup - m.deliver - m.handin
+                peak = max(peak, load)
+            if peak > cap:
+                self.add(
+                    "capacity",
+                    f"{obj} flight {n}",
+                    f"carries {peak} parcels, over the payload {_fmt(cap)} of drone "
+                    f"{drone['id']!r}",
+                )
 
     # ---- hand-ins ----------------------------------------------------------------------
     def _check_handins(self, obj: str, r: Doc, vehicle: Doc) -> None:

@@ -1,7 +1,8 @@
 """Networks by name: a JSON file, ``zhoushan`` (built in) or ``synthetic:...`` (generated).
 
 One reading of a network spec for the command line's ``--network``, notebooks and
-scripts: ``load_network("zhoushan")``, ``load_network("net.json")``,
+scripts: ``load_network("zhoushan")`` (``"zhoushan-drones"``: with its drone fleet),
+``load_network("net.json")``,
 ``load_network("synthetic:100:3:7:parks=2,pickups=0.05,cold=1,deadlines=1")``.
 """
 
@@ -13,9 +14,10 @@ from typing import Any
 from islandroute.errors import NetworkError, Problem
 from islandroute.model.network import Network
 
-__all__ = ["BUILT_IN", "SYNTHETIC", "load_network", "synthetic_spec"]
+__all__ = ["BUILT_IN", "BUILT_IN_DRONES", "SYNTHETIC", "load_network", "synthetic_spec"]
 
 BUILT_IN = "zhoushan"
+BUILT_IN_DRONES = "zhoushan-drones"  # the built-in network with its candidate drone fleet
 SYNTHETIC = "synthetic"
 SYNTHETIC_DEFAULTS = (100, 3, 0)  # stations, carriers, seed
 SYNTHETIC_MAX_STATIONS = 20_000
@@ -32,6 +34,10 @@ def load_network(spec: str) -> Network:
         from islandroute.datasets.zhoushan import zhoushan
 
         return zhoushan()
+    if spec == BUILT_IN_DRONES:
+        from islandroute.datasets.zhoushan_drones import zhoushan_with_drones
+
+        return zhoushan_with_drones()
     if spec == SYNTHETIC or spec.startswith(SYNTHETIC + ":"):
         from islandroute.datasets.synthetic import archipelago
 

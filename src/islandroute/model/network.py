@@ -40,12 +40,15 @@ MAX_PLANAR = 1e7  # a planar coordinate
 MAX_DAYS = 366  # days in a horizon (and visits a station may ask)
 MAX_RIDE_DEFAULT = 240  # minutes a cold parcel may ride (spec 1.1)
 SERVICE_MINUTES_DEFAULT = 5.0  # minutes at each stop (spec 1.1)
+MAX_SPEED_KMH = 1000.0  # a drone's cruising speed
 
 NodeKind = Literal["hub", "depot", "port", "station", "junction", "park", "centre"]
 STATION_KINDS = ("station", "park")  # nodes that send or receive a station's parcels
 HubRole = Literal["processing_centre", "cross_border_centre", "county_complex"]
 Geometry = Literal["lonlat", "planar"]
 DeliverySplit = Literal["since_last_visit", "equal"]
+VehicleKind = Literal["van", "drone"]
+DRONE_FIELDS = ("range_km", "speed_kmh", "load_minutes", "flights_per_day", "weather_days")
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -199,7 +202,11 @@ class Station(Frozen):
 
 
 class Vehicle(Frozen):
-    """One vehicle of a carrier (or of a shared operator when ``carrier`` is None)."""
+    """One vehicle of a carrier (or of a shared operator when ``carrier`` is None).
+
+    A ``kind="drone"`` flies straight from its ``depot`` (its base) and back, at most
+    ``capacity`` parcels (its payload) and ``range_km`` per flight, only on ``weather_days``.
+    """
 
     id: Id
     carrier: Id | None
@@ -213,6 +220,17 @@ class Vehicle(Frozen):
     electric: Flag = False
     refrigerated: Flag = False
     days: tuple[str, ...] | None = None
+    kind: VehicleKind = "van"
+    range_km: Annotated[float, _number(0, MAX_KM, gt=True)] | None = None
+    speed_kmh: Annotated[float, _number(0, MAX_SPEED_KMH, gt=True)] | None = None
+    load_minutes: Minutes | None = None
+    flights_per_day: Annotated[int, Field(ge=1, le=MAX_PARCELS, strict=True)] | None = None
+    weather_days: tuple[str, ...] | None = None
+    cost_week: Money | None = None
+
+    @property
+    def is_drone(self) -> bool:
+        return self.kind == "drone"
 
     @field_validator("shift")
     @classmethod
@@ -372,6 +390,7 @@ def uses_version_1_1(net: Network) -> bool:
         )
         or any(v.refrigerated for v in net.vehicles)
         or any(net.node_by_id[v.depot].kind not in ("depot", "hub") for v in net.vehicles)
+        or any(v.is_drone for v in net.vehicles)
     )
 
 
@@ -554,6 +573,29 @@ def _vehicle_problems(
             bad = [d for d in v.days if d not in days]
             if bad:
                 p.append(Problem(obj, "days", f"unknown days {bad}"))
+        p += _drone_problems(net, v, nodes, days)
+    return p
+
+
+def _drone_problems(
+    net: Network, v: Vehicle, nodes: dict[str, Node], days: set[str]
+) -> list[Problem]:
+    """A drone without its range or speed, based on a station or flying on unknown days;
+    a van with a drone's fields."""
+    obj = f"vehicle {v.id!r}"
+    if not v.is_drone:
+        given = [f for f in DRONE_FIELDS if getattr(v, f) is not None]
+        return [Problem(obj, f, 'only a drone (kind "drone") has this field') for f in given]
+    p: list[Problem] = []
+    for f in ("range_km", "speed_kmh"):
+        if getattr(v, f) is None:
+            p.append(Problem(obj, f, "a drone needs it (km out and back per flight; km/h)"))
+    base = nodes.get(v.depot)
+    if base is not None and base.kind in STATION_KINDS:
+        p.append(Problem(obj, "depot", f"a drone's base {v.depot!r} must not be a station"))
+    bad = [d for d in v.weather_days or () if d not in days]
+    if bad:
+        p.append(Problem(obj, "weather_days", f"unknown days {bad}"))
     return p
 
 

@@ -25,11 +25,11 @@ class Stop(Frozen):
 
 
 class Leg(Frozen):
-    """One road path or one ferry crossing between two nodes."""
+    """One road path, one ferry crossing or one drone's straight flight (``air``)."""
 
     from_: str = Field(alias="from")
     to: str
-    mode: Literal["road", "ferry"]
+    mode: Literal["road", "ferry", "air"]
     depart: float
     arrive: float
     km: float = 0.0

@@ -99,6 +99,8 @@ def plan_week(
     }
     opts = _resolve_options(options, given)
     opts.check_for(net.carrier_ids, net.days)
+    if any(v.is_drone for v in net.vehicles):  # drones fly only in plan_with_drones
+        net, reach = net.replace(vehicles=[v for v in net.vehicles if not v.is_drone]), None
     return _plan(net, opts, progress_or_log(progress), reach, t0)
 
 
