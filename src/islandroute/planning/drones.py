@@ -39,6 +39,7 @@ MAX_REPLANS = 2  # van re-plans dropping the least promising island when drones 
 KM_TOLERANCE = 1e-9  # a flight exactly at the drone's range is within it
 MINUTES_PER_HOUR = 60.0
 VAN_SHARE = 0.9  # of the time limit for the van plans; the rest packs flights and KPIs
+BASELINE_WEIGHT = 1.0  # the vans-only week gets as long as all the trials after it
 MIN_VAN_SECONDS = 0.5  # the least a van plan is given, even when the budget is spent
 
 
@@ -49,9 +50,10 @@ class _Budget:
         self.end = time.perf_counter() + seconds * VAN_SHARE
         self.plans = max(1, plans)
 
-    def next(self) -> float:
-        """Seconds for the next van plan (one plan fewer left)."""
-        share = (self.end - time.perf_counter()) / self.plans
+    def next(self, weight: float = 1.0) -> float:
+        """Seconds for the next van plan, ``weight`` parts of what is left (one plan fewer
+        left)."""
+        share = (self.end - time.perf_counter()) * min(1.0, weight / self.plans)
         self.plans = max(1, self.plans - 1)
         return max(MIN_VAN_SECONDS, share)
 
@@ -563,7 +565,9 @@ def plan_with_drones(
     vans = vans_only(net)
     trials = 1 if stations is not None else MAX_REPLANS + 1
     budget = _Budget(time_limit, trials + (baseline is None))
-    base = baseline or plan_week(vans, mode, time_limit=budget.next(), seed=seed)
+    base = baseline or plan_week(
+        vans, mode, time_limit=budget.next(weight=BASELINE_WEIGHT * trials), seed=seed
+    )
     say(f"vans only: cost {base.totals.cost:,.0f}, {base.totals.ferry_crossings} crossings")
     cands, problems = candidates(net, mode)
     if stations == "all":
