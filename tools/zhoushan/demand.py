@@ -65,6 +65,8 @@ BOAT_ONLY_EMS = frozenset(
         "bixia",
         "huaniao",
         "lvhua",
+        "dengbu",
+        "huni",
     }
 )
 COUNTY_OF_ISLAND = {

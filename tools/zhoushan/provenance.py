@@ -258,11 +258,13 @@ def provenance_md(net: Network, b: Builder) -> str:
         "  (the pilot plan's 'at least 3 times a week'), Mon–Sat, no three days in a row.",
         "- Not modelled: residents' committees (居委会), the mainland, 普陀山 (no village",
         "  committee), weather suspensions (cost_facts.csv: 10–30 days a year on exposed",
-        "  routes). Not yet applied: town_island_map.csv now puts "
-        + ", ".join(b.notes["not_yet_applied"])
-        + " (登步 from S20; 湖泥 by name, unverified); these villages stay on their",
-        "  town's island as in the network these figures were first built with (moving them",
-        "  needs ferries and fleets for 登步岛 and 湖泥岛, and changes existing villages).",
+        "  routes).",
+        "- **Villages on other islands** (town_island_map.csv): "
+        + ", ".join(b.notes["other_island"])
+        + ". 登步岛's three committees 大岙, 竹东, 沙头 (filed under 沈家门街道 since 2008,",
+        "  S20) lie on 登步岛, reached only by the 墩头–登步 boat (F1, 4 a day); 湖泥 is put",
+        "  on 湖泥岛 by its name only (an estimate the map file flags: unverified), the",
+        "  land-mask component south of 虾峙, reached by an estimated 虾峙–湖泥 boat.",
         "",
         *pickups_md(net, b),
         "## Ferry lines",

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from zhoushan.common import read_csv
-from zhoushan.islands import MAIN_ISLAND, NOT_YET_APPLIED, OTHER_ISLAND, TOWN_POINT
+from zhoushan.islands import MAIN_ISLAND, OTHER_ISLAND, TOWN_POINT
 
 
 class VillageSteps:
@@ -39,9 +39,7 @@ class VillageSteps:
                 names, isl = part.split("=")
                 isl = isl.split("(")[0]  # a note cut by the ';' split: "登步岛 (north and west"
                 if any(short == n.strip().removesuffix("村") for n in names.split("+")):
-                    if isl.strip() in NOT_YET_APPLIED:
-                        self.notes["not_yet_applied"].append(f"{short}={isl.strip()}")
-                        continue
+                    self.notes["other_island"].append(f"{short}={isl.strip()}")
                     island = OTHER_ISLAND[isl.strip()]
             tp = TOWN_POINT.get(r["street_name"])
             if isinstance(tp, int):
