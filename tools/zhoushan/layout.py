@@ -62,6 +62,7 @@ PIERS: tuple[tuple[str, str, float, float, str], ...] = (
     ("p_huaniao", "huaniao", 30.850, 122.690, "花鸟码头"),
     ("p_huanglong", "huanglong", 30.656, 122.556, "黄龙码头"),
     ("p_lvhua", "lvhua", 30.815, 122.605, "绿华码头"),
+    ("p_dayangshan", "yangshan", 30.594, 122.077, "大洋山码头"),
     ("p_dengbu", "dengbu", 29.878, 122.298, "登步(鸡冠)码头"),
     ("p_huni", "huni", 29.705, 122.235, "湖泥码头"),
 )

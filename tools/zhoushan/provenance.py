@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from islandroute.model.network import (
     Network,
 )
-from zhoushan.common import BRIDGE_KMH, ROAD_DETOUR, ROAD_KMH, SOURCES
+from zhoushan.common import BRIDGE_KMH, ESTIMATES, ROAD_DETOUR, ROAD_KMH, SOURCES
 from zhoushan.demand import (
     BOAT_ONLY_EMS,
     CARRIERS,
@@ -49,7 +49,9 @@ class ProvenanceSteps:
                 "island centres, areas, populations where given (islands_curated.csv: S3-S9, "
                 "GeoNames, S7 2000 census)",
                 "bridges and their lengths as of 2024 (bridges_curated.csv: S10-S15)",
-                "ferry departures where F1 lists them; crossing minutes marked F3/F7/F9",
+                "ferry departures, boat types and passenger fares where F1 lists them "
+                "(every in-scope F1 row is a departure; the rest are listed with a reason); "
+                "crossing minutes marked F3/F7/F9",
                 "carrier shares of ZTO, YTO, Yunda, STO (cost_facts.csv)",
                 "fuel, electricity, CO2 factors and wage levels behind vehicle costs "
                 "(cost_facts.csv)",
@@ -66,9 +68,11 @@ class ProvenanceSteps:
                 'island outlines from 30" land-mask cells (coarse)',
                 "road graph: k-nearest-neighbour + spanning tree, km = great circle x 1.3, "
                 "40 km/h; bridges 60 km/h",
-                "return-direction and missing timetables (evenly 06:30-17:30), Sunday "
-                "timetables (every other departure), which lines carry vehicles",
-                "vehicle-ferry fares, per-parcel boat fares",
+                "return directions F1 lacks (E-return), lines no timetable lists (E-count), "
+                "Sunday timetables (E-sunday), the type of F1 boats of unstated type "
+                "(E-class), which of them carry vehicles (E-vehicles)",
+                "vehicle-ferry fares and per-parcel boat fares from F1 passenger fares "
+                "(E-fare-vehicle, E-fare-parcel)",
                 "weekly demand and its split by village and carrier; fleets and depots",
                 "EMS, SF and J&T market shares",
                 "the two centres' sites and cut-offs (pickup_by)",
@@ -77,6 +81,8 @@ class ProvenanceSteps:
                 "refrigerated trucks: which carriers, where, capacity and costs",
                 "village pickups: a seeded 5-10 % of each village's deliveries",
             ],
+            "estimates": ESTIMATES,
+            "ferry_rows": self.ferry_rows,
             "pickups": self.pickup_provenance(net),
             "demand": {
                 "weekly_village_parcels": WEEKLY_VILLAGE_PARCELS,
@@ -157,12 +163,14 @@ def provenance_md(net: Network, b: Builder) -> str:
         "  Zhoushan–长白 and 长白–岱山 by straight-line share. Not modelled: 金塘大桥 and",
         "  东海大桥 (they lead to Ningbo and Shanghai, outside the network), 六横公路大桥",
         "  (status unverified), the rail bridge (under construction).",
-        "- Ferry departures: F1 where it lists the direction (car-passenger ferry /",
-        "  unspecified / high-speed / speedboat rows kept apart as separate lines);",
-        "  庙子湖 06:30 + 08:45 (F4); 泗礁→嵊山 15:30 (F9). Crossing minutes: F3 (庙子湖",
-        "  ~130), F7 (泗礁–枸杞 ~90), F9 (泗礁–嵊山 ~60, 嵊山–枸杞 ~15); the others are",
-        "  ferries_curated.csv estimates (22 km/h conventional, 40 km/h high-speed, +10).",
-        "  三江–高亭 is left out: the 2021 舟岱大桥 replaced it for road traffic.",
+        "- Ferry departures: every F1 row of a crossing inside the network is a departure",
+        f"  of a ferry record ({b.ferry_rows['kept']} of {b.ferry_rows['rows']} rows; the "
+        f"other {b.ferry_rows['rows'] - b.ferry_rows['kept']} are listed with their reason",
+        "  under 'F1 rows left out' below). Boat types as F1 states them (car-passenger",
+        "  ferry, high-speed, speedboat); 庙子湖 06:30 + 08:45 (F4); 泗礁→嵊山 15:30 (F9).",
+        "  Passenger fares: F1. Crossing minutes: F3 (庙子湖 ~130), F7 (泗礁–枸杞 ~90), F9",
+        "  (泗礁–嵊山 ~60 by speedboat, 嵊山–枸杞 ~15); the others are ferries_curated.csv",
+        "  estimates for the boat's class, else E-speed.",
         "- Carrier shares: ZTO 22.9 % (2023 annual results), YTO 15.6 %, Yunda 14.5 %,",
         "  STO 13.6 % (Aug 2023, derived) — cost_facts.csv.",
         "- Cost inputs (cost_facts.csv): gasoline 7.42 and diesel 7.08 yuan/L (Zhejiang,",
@@ -212,17 +220,26 @@ def provenance_md(net: Network, b: Builder) -> str:
         "- **Roads**: per island, a minimum spanning tree plus each node's 3 nearest",
         "  neighbours (dropped when the midpoint is off the outline); km = great circle x",
         f"  {ROAD_DETOUR}, {ROAD_KMH:g} km/h; bridges and the tunnel at {BRIDGE_KMH:g} km/h.",
-        "- **Timetables** not in F1 (all return directions but 三江–泗礁 and 高亭–泗礁,",
-        "  and lines F1 lacks): the stated daily count (ferries_curated/F1), else an",
-        "  estimate, spread evenly 06:30–17:30 on 5-minute marks (one a day: 12:00).",
-        "  Mon–Sat identical; Sunday every other departure (estimate).",
-        "- **Vehicle ferries**: only 三江–衢山's car-passenger ferry is sourced (F1);",
-        "  墩头–桃花/虾峙/六横, 高亭–长涂 (F1 'unspecified' boats) and 沈家湾–泗礁 are",
-        "  assumed to carry vehicles. Vehicle fares were not found: 4 yuan per straight km,",
-        "  at least 60 yuan per crossing (the weak 3.3 yuan/km long ro-ro analogy in",
-        "  cost_facts.csv, raised for short crossings). Parcel fare on passenger boats",
-        "  (not found): 0.5 + 0.03 yuan/km per parcel. On vehicle ferries fare_parcel is 0",
-        "  (the van's fare covers its load).",
+        "- **Timetables** F1 lacks: a return direction is the outbound boat turning round",
+        "  (E-return: departure + crossing + 30 min); a line no timetable lists has an",
+        "  estimated count spread from 06:30 so that its return lands by 18:30 (E-count).",
+        "  Mon–Sat identical; Sunday every other departure (E-sunday). A departure landing",
+        "  after the vans' shift (19:00) is named in the record's `note`.",
+        "- **Boat class**: an F1 boat of unstated type is high-speed when its fare is at",
+        "  least 1.5 yuan per straight km over 20 km or more and its pier pair lists no",
+        "  high-speed boat of its own (E-class: 三江–泗礁 125 yuan for 71.9 km is the fast",
+        "  boat, ~118 min, not the 206 min of a slow one); else conventional.",
+        "- **Vehicle ferries**: 三江–衢山's car-passenger ferry is sourced (F1); the",
+        "  unstated boats 墩头–桃花/虾峙/六横/六横蛟头, 高亭–长涂 and the 沈家湾–泗礁 line",
+        "  are assumed to carry vehicles (E-vehicles; their names no longer say 车客渡).",
+        "  Vehicle fares were not found: 6 passenger fares a van (E-fare-vehicle), else 4",
+        "  yuan per straight km and at least 60. Parcel fare on passenger boats: 4 % of the",
+        "  passenger fare, at least 0.5 yuan (E-fare-parcel), else 0.5 + 0.03 yuan/km. On",
+        "  vehicle ferries fare_parcel is 0 (the van's fare covers its load).",
+        "- **On every record** (ferries, islands, nodes, stations): `source` (a key of the",
+        "  source or estimate lists below) and `estimated`; ferries carry the same for each",
+        "  figure under `figures` (departures, sunday, minutes, vessel, vehicles,",
+        "  passenger_fare, fare_vehicle, fare_parcel) and the F1 rows they hold (`f1_rows`).",
         "- **Depots and fleets**: each carrier has a depot in each county (Dinghai and",
         "  Putuo on 舟山本岛, Daishan on 岱山岛, Shengsi on 泗礁) and one on 六横 and on",
         "  衢山 (28 villages each: 三江–衢山's car ferry runs twice a day, ~2 h each way,",
@@ -271,10 +288,18 @@ def provenance_md(net: Network, b: Builder) -> str:
         "",
     ]
     lines_ += [f"- {n}" for n in b.notes["ferries"]]
+    lines_ += ["", "## F1 rows left out", ""]
+    lines_ += [
+        f"- {d['from']}→{d['to']} ({d['vessel']}), {d['rows']} row(s) "
+        f"{', '.join(d['departures'])}: {d['reason']}"
+        for d in b.ferry_rows["dropped"]
+    ]
     lines_ += ["", "## Bridges (roads with bridge: true)", ""]
     lines_ += [f"- {n}" for n in b.notes["bridges"]]
     lines_ += ["", "## Source key", ""]
     lines_ += [f"- {k}: {v}" for k, v in SOURCES.items()]
+    lines_ += ["", "## Estimate key", ""]
+    lines_ += [f"- {k}: {v}" for k, v in ESTIMATES.items()]
     return "\n".join(lines_) + "\n"
 
 
