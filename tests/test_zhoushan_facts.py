@@ -190,3 +190,40 @@ def test_fares_come_from_the_passenger_fare(net: Network) -> None:
             assert f.fare_vehicle == round(6 * f.passenger_fare), f.id
         else:
             assert f.fare_parcel == max(0.5, round(0.04 * f.passenger_fare, 1)), f.id
+
+
+# ---- provenance on every record -----------------------------------------------------
+def _keys(net: Network) -> set[str]:
+    pv = net.provenance or {}
+    return set(pv["sources"]) | set(pv["estimates"])
+
+
+def test_every_island_node_and_station_has_source_and_estimated(net: Network) -> None:
+    keys = _keys(net)
+    records = [*net.islands, *net.nodes, *net.stations]
+    for rec in records:
+        extra = rec.model_extra or {}
+        assert extra.get("source") in keys, rec
+        assert isinstance(extra.get("estimated"), bool), rec
+        assert extra["estimated"] == extra["source"].startswith("E-"), rec
+    for isl in net.islands:
+        for name, figure in isl.figures.items():
+            assert figure["source"] in keys and isinstance(figure["estimated"], bool), (
+                isl.id,
+                name,
+            )
+        assert ("area_km2" in isl.figures) == (isl.area_km2 is not None), isl.id
+        assert ("population" in isl.figures) == (isl.population is not None), isl.id
+
+
+def test_provenance_keys_are_listed_in_provenance_md(net: Network) -> None:
+    md = Path(__file__).resolve().parents[1] / "src/islandroute/data/zhoushan/PROVENANCE.md"
+    text = md.read_text("utf-8")
+    for key in _keys(net):
+        assert f"- {key}: " in text, key
+
+
+def test_provenance_survives_a_round_trip(net: Network) -> None:
+    again = Network.from_dict(net.to_dict())
+    assert again.ferries[0].figures == net.ferries[0].figures
+    assert (again.nodes[0].model_extra or {}).get("source") == net.nodes[0].source

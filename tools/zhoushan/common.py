@@ -140,4 +140,5 @@ ESTIMATES = {
     "E-outline": "an outline of 30 arc-second land-mask cells (coarse)",
     "E-mask-area": "an area counted in land-mask cells (coarse)",
     "E-demand": "weekly parcels: the demand derivation of PROVENANCE.md",
+    "E-pickup": "a park's pickups, window and hand-in: the 两进一出 section of PROVENANCE.md",
 }

@@ -142,5 +142,7 @@ class DemandSteps:
                     demand=v["demand"],
                     pickup=village_pickup(v["code"], v["demand"]),
                     service_minutes=service,
+                    source="E-demand",
+                    estimated=True,
                 )
             )

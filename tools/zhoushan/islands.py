@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from shapely.geometry import Point, box
 from islandroute.model.network import (
     Island,
 )
-from zhoushan.common import CELL, first_number, haversine_km, r5, read_csv
+from zhoushan.common import CELL, SOURCES, first_number, haversine_km, r5, read_csv
 from zhoushan.landmask import cells_polygon, poly_area_km2
 
 
@@ -167,6 +168,34 @@ TOWN_POINT: dict[str, int | tuple[float, float]] = {
 COUNTY_KEY = {"定海区": "dinghai", "普陀区": "putuo", "岱山县": "daishan", "嵊泗县": "shengsi"}
 
 
+def source_key(text: str | None, fallback: str) -> str:
+    """A source note of the curated CSVs as a key of PROVENANCE.md (S.., GeoNames, E-..)."""
+    head = re.split(r"[\s,;]", (text or "").strip(), maxsplit=1)[0]
+    if head in SOURCES:
+        return head
+    if head.startswith("GeoNames"):
+        return "GeoNames"
+    if head == "pages:大鱼山":
+        return "islands_curated"
+    return fallback
+
+
+def island_figures(meta: dict[str, Any], has_outline: bool) -> dict[str, dict[str, Any]]:
+    """Each figure of an island with its source key and whether it is an estimate."""
+    centre = source_key(meta["coord_src"], "E-coord")
+    area = source_key(meta["area_src"], "E-mask-area") if meta["area"] is not None else None
+    pop = source_key(meta["pop_src"], "islands_curated") if meta["pop"] else None
+    out = {
+        "centre": {"source": centre, "estimated": centre.startswith("E-")},
+        "outline": {"source": "E-outline", "estimated": True, "present": has_outline},
+    }
+    if area:
+        out["area_km2"] = {"source": area, "estimated": area.startswith("E-")}
+    if pop:
+        out["population"] = {"source": pop, "estimated": False}
+    return out
+
+
 class IslandSteps:
     """Builds islands and places points on their land."""
 
@@ -190,7 +219,13 @@ class IslandSteps:
             area_src = row["area_source"] if row and area is not None else None
             pop_txt = row["population"] if row else ""
             pop = None if "county" in pop_txt else first_number(pop_txt)
-            meta[d.id] = {"area": area, "area_src": area_src, "pop": pop, "coord_src": src}
+            meta[d.id] = {
+                "area": area,
+                "area_src": area_src,
+                "pop": pop,
+                "pop_src": row["population_source"] if row and pop else None,
+                "coord_src": src,
+            }
         # claim mask components; a component claimed by several islands is split
         # cell by cell to the nearest claiming centre
         claims: dict[int, list[str]] = defaultdict(list)
@@ -219,6 +254,8 @@ class IslandSteps:
                 if area is None:
                     area = round(len(cells[d.id]) * poly_area_km2(box(0, 0, CELL, CELL), lat), 1)
                     meta[d.id]["area_src"] = "land-mask cells (estimate)"
+                    meta[d.id]["area"] = area
+            figures = island_figures(meta[d.id], outline is not None)
             self.islands[d.id] = Island(
                 id=d.id,
                 name=d.zh,
@@ -228,6 +265,9 @@ class IslandSteps:
                 outline=outline,
                 area_km2=area,
                 population=int(meta[d.id]["pop"]) if meta[d.id]["pop"] else None,
+                source=figures["centre"]["source"],
+                estimated=figures["centre"]["estimated"],
+                figures=figures,
             )
         self.island_meta = meta
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from islandroute.model.network import (
     Node,
 )
@@ -117,9 +119,23 @@ class PlaceSteps:
         lon: float,
         name: str,
         role: str | None = None,
+        source: str = "E-coord",
+        **extra: Any,
     ) -> Node:
+        """A node with the provenance of its position (``source``, ``estimated``)."""
         assert nid not in self.nodes, nid
-        node = Node(id=nid, kind=kind, island=island, lon=lon, lat=lat, name=name, role=role)
+        node = Node(
+            id=nid,
+            kind=kind,
+            island=island,
+            lon=lon,
+            lat=lat,
+            name=name,
+            role=role,
+            source=source,
+            estimated=source.startswith("E-"),
+            **extra,
+        )
         self.nodes[nid] = node
         return node
 

@@ -260,6 +260,8 @@ class PickupSteps:
                     cold=p.cold,
                     max_ride=p.max_ride,
                     service_minutes=p.service_minutes,
+                    source="E-pickup",
+                    estimated=True,
                 )
             )
         for nid in [c.id for c in CENTRES] + [p.id for p in PARKS]:

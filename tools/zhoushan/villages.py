@@ -83,5 +83,15 @@ class VillageSteps:
                 radius = min(5.0, max(0.8, 0.45 * math.sqrt(area)))
             la, lo = self.scatter(isl, la0, lo0, radius, int(v["code"]))
             v["lat"], v["lon"] = la, lo
-            self.add_node(f"v{v['code']}", "station", isl, la, lo, v["name"])
+            self.add_node(
+                f"v{v['code']}",
+                "station",
+                isl,
+                la,
+                lo,
+                v["name"],
+                None,
+                "E-placement",
+                anchor=v["anchor_src"],
+            )
         return villages
