@@ -227,3 +227,62 @@ def test_provenance_survives_a_round_trip(net: Network) -> None:
     again = Network.from_dict(net.to_dict())
     assert again.ferries[0].figures == net.ferries[0].figures
     assert (again.nodes[0].model_extra or {}).get("source") == net.nodes[0].source
+
+
+# ---- positions: on land, inside the island's own outline, spread over it ------------
+SMALL_ISLANDS_ONCE_INSIDE_A_NEIGHBOUR = ("panzhi", "lujiazhi", "xuanshan", "shulanghu")
+SPREAD_MIN_HULL_SHARE = 0.3  # a one-town island's villages cover this much of it (was 0.06-0.15)
+
+
+def _polygon(outline):  # type: ignore[no-untyped-def]
+    from shapely.geometry import Polygon
+
+    return Polygon(outline)
+
+
+def test_every_node_lies_inside_its_own_island_and_no_other(net: Network) -> None:
+    from shapely.geometry import Point
+
+    outlines = {i.id: _polygon(i.outline) for i in net.islands if i.outline}
+    for n in net.nodes:
+        assert n.island in outlines, n.island  # every island with a node has an outline
+        p = Point(n.lon, n.lat)
+        assert outlines[n.island].contains(p), (n.id, n.island)
+        others = [k for k, poly in outlines.items() if k != n.island and poly.contains(p)]
+        assert not others, (n.id, n.island, others)
+    for isl in SMALL_ISLANDS_ONCE_INSIDE_A_NEIGHBOUR:
+        assert isl in outlines
+
+
+def test_stations_and_piers_are_on_mask_land(net: Network) -> None:
+    globe = pytest.importorskip("global_land_mask.globe")
+    import numpy as np
+
+    disc = {i.id for i in net.islands if i.figures["outline"]["source"] == "E-outline-disc"}
+    nodes = [n for n in net.nodes if n.kind in ("station", "port") and n.island not in disc]
+    lats = np.array([n.lat for n in nodes])
+    lons = np.array([n.lon for n in nodes])
+    land = globe.is_land(lats, lons)
+    assert land.all(), [n.id for n, ok in zip(nodes, land, strict=True) if not ok]
+
+
+def test_villages_spread_over_one_town_islands(net: Network) -> None:
+    from shapely.geometry import MultiPoint
+
+    by_island: dict[str, list[tuple[float, float]]] = {}
+    towns: dict[str, set[str]] = {}
+    for s in net.stations:
+        n = net.node_by_id[s.node]
+        if n.kind == "station":
+            by_island.setdefault(n.island, []).append((n.lon, n.lat))
+            towns.setdefault(n.island, set()).add(n.id[1:10])  # town code
+    checked = 0
+    for isl in net.islands:
+        pts = by_island.get(isl.id, [])
+        if len(pts) >= 4 and len(towns[isl.id]) == 1:
+            share = MultiPoint(pts).convex_hull.area / _polygon(isl.outline).area
+            assert share >= SPREAD_MIN_HULL_SHARE, (isl.id, round(share, 2))
+            checked += 1
+    assert checked >= 5  # 衢山, 六横, 桃花, 虾峙, 长涂, 金塘, ...
+    placements = {net.node_by_id[s.node].placement for s in net.stations if s.node.startswith("v")}
+    assert placements <= {"spread", "town", "geonames"} and "spread" in placements

@@ -135,9 +135,15 @@ ESTIMATES = {
     "E-fare-vehicle": "fare per van on a vehicle ferry: 6 passenger fares (a van and its "
     "driver), else 4 yuan per straight km and at least 60 yuan",
     "E-coord": "a position chosen here (general map knowledge), moved onto its island's land",
-    "E-placement": "a village position drawn on its island's land cells by a generator "
-    "seeded with its code (no village coordinates are published)",
+    "E-placement": "a village position (no village coordinates are published): on an "
+    "island one town holds, spread over its land cells by farthest-point sampling with "
+    "seeded tie-breaks and a seeded jitter; else scattered round its town point; a village "
+    "GeoNames names lies by that point",
     "E-outline": "an outline of 30 arc-second land-mask cells (coarse)",
+    "E-outline-carved": "a small island the mask merges with a neighbour (under ~1 km "
+    "apart): the neighbour's coastal cells nearest its estimated centre, as many as its "
+    "area needs, cut out of the neighbour's outline",
+    "E-outline-disc": "a small island the mask misses: a disc of its estimated area",
     "E-mask-area": "an area counted in land-mask cells (coarse)",
     "E-demand": "weekly parcels: the demand derivation of PROVENANCE.md",
     "E-pickup": "a park's pickups, window and hand-in: the 两进一出 section of PROVENANCE.md",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from shapely.geometry import Point, box
+from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from islandroute.model.network import (
     Island,
@@ -78,6 +78,16 @@ ISLANDS: tuple[IslandDef, ...] = (
     IslandDef("lvhua", "绿华岛", "Lühua", "嵊泗县", None, 30.815, 122.605, False, 2.0),
 )
 ISLAND_BY_ZH = {d.zh: d.id for d in ISLANDS}
+
+#: Islands the mask does not single out take land within this distance of their
+#: estimated centre (the issue found right-sized patches 1.7-3.3 km away).
+SMALL_ISLAND_SEARCH_KM = 4.0
+#: A neighbour gives up cells to a merged small island only if it keeps this many times more.
+CARVE_OWNER_FACTOR = 5
+DISC_SIDES = 16
+STEPS = ((1, 0), (-1, 0), (0, 1), (0, -1))  # 4-neighbours of a mask cell
+CUT_MARGIN = 0.001  # degrees kept clear between a carved island and its neighbour
+OUTLINE_POINTS = 60  # outline ring points at most (simplified from the cells)
 
 #: town_island_map.csv main_island names → island ids.
 MAIN_ISLAND = {
@@ -180,20 +190,39 @@ def source_key(text: str | None, fallback: str) -> str:
     return fallback
 
 
-def island_figures(meta: dict[str, Any], has_outline: bool) -> dict[str, dict[str, Any]]:
+def island_figures(meta: dict[str, Any], outline: str | None) -> dict[str, dict[str, Any]]:
     """Each figure of an island with its source key and whether it is an estimate."""
     centre = source_key(meta["coord_src"], "E-coord")
     area = source_key(meta["area_src"], "E-mask-area") if meta["area"] is not None else None
     pop = source_key(meta["pop_src"], "islands_curated") if meta["pop"] else None
     out = {
         "centre": {"source": centre, "estimated": centre.startswith("E-")},
-        "outline": {"source": "E-outline", "estimated": True, "present": has_outline},
+        "outline": {"source": outline or "E-outline", "estimated": True, "present": bool(outline)},
     }
     if area:
         out["area_km2"] = {"source": area, "estimated": area.startswith("E-")}
     if pop:
         out["population"] = {"source": pop, "estimated": False}
     return out
+
+
+def disc(lat: float, lon: float, area_km2: float) -> Polygon:
+    """A 16-sided disc of the given area round a point (an island the mask misses)."""
+    r_km = math.sqrt(area_km2 / math.pi)
+    kx = 111.32 * math.cos(math.radians(lat))
+    ring = [
+        (r5(lon + r_km * math.cos(a) / kx), r5(lat + r_km * math.sin(a) / 110.57))
+        for a in (2 * math.pi * k / DISC_SIDES for k in range(DISC_SIDES))
+    ]
+    return Polygon(ring)
+
+
+def cut_out(outline: Polygon, hole: Polygon) -> Polygon:
+    """An outline less a neighbour's (with a margin), as one outer ring."""
+    cut = outline.difference(hole.buffer(CUT_MARGIN))
+    if isinstance(cut, MultiPolygon):
+        cut = max(cut.geoms, key=lambda g: g.area)
+    return Polygon([(r5(x), r5(y)) for x, y in cut.exterior.coords])
 
 
 class IslandSteps:
@@ -241,13 +270,25 @@ class IslandSteps:
                 la, lo = float(self.mask.lats[i]), float(self.mask.lons[j])
                 owner = min(ids, key=lambda k: (la - centre[k][0]) ** 2 + (lo - centre[k][1]) ** 2)
                 cells[owner].append((i, j))
+        self.outline_kind = {d.id: "E-outline" for d in ISLANDS if cells.get(d.id)}
+        self.carved_from: dict[str, set[str]] = defaultdict(set)
+        taken = set(claims)
+        for d in ISLANDS:
+            if not d.mask:
+                centre[d.id] = self.small_island_land(d, centre[d.id], cells, taken)
+        self.cells = cells
+        for d in ISLANDS:
+            if cells.get(d.id):
+                self.outline[d.id] = cells_polygon(cells[d.id], OUTLINE_POINTS)
+        for small, owners in sorted(self.carved_from.items()):
+            for owner in sorted(owners):
+                self.outline[owner] = cut_out(self.outline[owner], self.outline[small])
         for d in ISLANDS:
             lat, lon = centre[d.id]
             outline = None
             area = meta[d.id]["area"]
-            if cells.get(d.id):
-                poly = cells_polygon(cells[d.id])
-                self.outline[d.id] = poly
+            if d.id in self.outline:
+                poly = self.outline[d.id]
                 inner = poly.buffer(-0.002)
                 self.inner[d.id] = inner if not inner.is_empty else poly
                 outline = tuple((x, y) for x, y in poly.exterior.coords[:-1])
@@ -255,7 +296,11 @@ class IslandSteps:
                     area = round(len(cells[d.id]) * poly_area_km2(box(0, 0, CELL, CELL), lat), 1)
                     meta[d.id]["area_src"] = "land-mask cells (estimate)"
                     meta[d.id]["area"] = area
-            figures = island_figures(meta[d.id], outline is not None)
+            if area is None and self.outline_kind.get(d.id) == "E-outline-disc":
+                area = d.est_area
+                meta[d.id]["area_src"] = "E-coord"
+                meta[d.id]["area"] = area
+            figures = island_figures(meta[d.id], self.outline_kind.get(d.id))
             self.islands[d.id] = Island(
                 id=d.id,
                 name=d.zh,
@@ -271,6 +316,97 @@ class IslandSteps:
             )
         self.island_meta = meta
 
+    def small_island_land(
+        self,
+        d: IslandDef,
+        centre: tuple[float, float],
+        cells: dict[str, list[tuple[int, int]]],
+        taken: set[int],
+    ) -> tuple[float, float]:
+        """Land for an island the mask does not single out; returns its (moved) centre.
+
+        The unclaimed mask component within ``SMALL_ISLAND_SEARCH_KM`` whose area is
+        nearest the island's (by ratio); else the cells of a neighbour nearest the centre
+        (islands under ~1 km apart merge in the mask); else a disc of the island's area.
+        """
+        lat, lon = centre
+        cell_km2 = poly_area_km2(box(0, 0, CELL, CELL), lat)
+        label = self.mask.label
+        best: tuple[float, float, int] | None = None
+        for comp in np.unique(label[label > 0]).tolist():
+            if comp in taken:
+                continue
+            ii, jj = np.nonzero(label == comp)
+            la, lo = float(self.mask.lats[ii].mean()), float(self.mask.lons[jj].mean())
+            dist = haversine_km(lon, lat, lo, la)
+            if dist <= SMALL_ISLAND_SEARCH_KM:
+                fit = abs(math.log(len(ii) * cell_km2 / d.est_area))
+                if best is None or (fit, dist) < best[:2]:
+                    best = (fit, dist, comp)
+        if best is not None:
+            taken.add(best[2])
+            ii, jj = np.nonzero(label == best[2])
+            cells[d.id] = sorted(zip(ii.tolist(), jj.tolist(), strict=True))
+            self.outline_kind[d.id] = "E-outline"
+        else:
+            want = max(1, round(d.est_area / cell_km2))
+            near = self.carve(lat, lon, want, cells)
+            if near:
+                for i, j, owner in near:
+                    cells[owner].remove((i, j))
+                    cells[d.id].append((i, j))
+                    self.carved_from[d.id].add(owner)
+                self.outline_kind[d.id] = "E-outline-carved"
+            else:
+                self.outline[d.id] = disc(lat, lon, d.est_area)
+                self.outline_kind[d.id] = "E-outline-disc"
+                return lat, lon
+        ii2 = [i for i, _ in cells[d.id]]
+        jj2 = [j for _, j in cells[d.id]]
+        la0 = sum(float(self.mask.lats[i]) for i in ii2) / len(ii2)
+        lo0 = sum(float(self.mask.lons[j]) for j in jj2) / len(jj2)
+        i, j = min(
+            cells[d.id],
+            key=lambda c: (
+                (float(self.mask.lats[c[0]]) - la0) ** 2 + (float(self.mask.lons[c[1]]) - lo0) ** 2
+            ),
+        )
+        return float(self.mask.lats[i]), float(self.mask.lons[j])
+
+    def carve(
+        self, lat: float, lon: float, want: int, cells: dict[str, list[tuple[int, int]]]
+    ) -> list[tuple[int, int, str]]:
+        """``want`` contiguous coastal cells of one neighbour, nearest a point at sea."""
+
+        def dist(c: tuple[int, int]) -> float:
+            return haversine_km(lon, lat, float(self.mask.lons[c[1]]), float(self.mask.lats[c[0]]))
+
+        owner_of = {
+            c: o for o, cs in cells.items() if len(cs) >= CARVE_OWNER_FACTOR * want for c in cs
+        }
+
+        def coastal(c: tuple[int, int]) -> bool:
+            i, j = c
+            return any((i + di, j + dj) not in owner_of for di, dj in STEPS)
+
+        seeds = sorted((dist(c), c) for c in owner_of if coastal(c))
+        if not seeds or seeds[0][0] > SMALL_ISLAND_SEARCH_KM:
+            return []
+        seed = seeds[0][1]
+        owner = owner_of[seed]
+        chosen = [seed]
+        while len(chosen) < want:
+            ring = {
+                (i + di, j + dj)
+                for i, j in chosen
+                for di, dj in STEPS
+                if owner_of.get((i + di, j + dj)) == owner and (i + di, j + dj) not in chosen
+            }
+            if not ring:
+                break
+            chosen.append(min(ring, key=lambda c: (dist(c), c)))
+        return [(i, j, owner) for i, j in chosen]
+
     # -- placing points -------------------------------------------------------------
     def near_island(self, island: str, lat: float, lon: float) -> bool:
         """Whether a point lies on (or within ~1 km of) an island's outline or centre."""
@@ -280,9 +416,19 @@ class IslandSteps:
         return haversine_km(lon, lat, i.lon, i.lat) < 1.5
 
     def on_land(self, island: str, lon: float, lat: float) -> bool:
+        """Inside the island's inner outline and, where the mask drew it, on mask land."""
         if island not in self.outline:
             return True
-        return self.inner[island].contains(Point(lon, lat)) and self.mask.is_land(lat, lon)
+        inside = bool(self.inner[island].contains(Point(lon, lat)))
+        if self.outline_kind.get(island) == "E-outline-disc":
+            return inside
+        return inside and self.mask.is_land(lat, lon) and self.cell_owner(lat, lon) == island
+
+    def cell_owner(self, lat: float, lon: float) -> str | None:
+        """The island whose land cells hold a point (None: no island's)."""
+        if not hasattr(self, "_owner"):
+            self._owner = {c: isl for isl, cs in self.cells.items() for c in cs}
+        return self._owner.get(self.mask.cell_of(lat, lon))
 
     def snap(self, island: str, lat: float, lon: float) -> tuple[float, float]:
         """A point moved onto its island's land (the nearest inner cell) if it is not."""
@@ -294,8 +440,14 @@ class IslandSteps:
             for j in range(-12, 13):
                 la, lo = lat + i * CELL / 2, lon + j * CELL / 2
                 d = (la - lat) ** 2 + (lo - lon) ** 2
-                if d < best_d and inner.contains(Point(lo, la)) and self.mask.is_land(la, lo):
+                if d < best_d and self.on_land(island, lo, la):
                     best, best_d = (la, lo), d
+        if best is None and self.cells.get(island):
+            centres = [
+                (float(self.mask.lats[i]), float(self.mask.lons[j])) for i, j in self.cells[island]
+            ]
+            own = [c for c in centres if self.on_land(island, c[1], c[0])] or centres
+            best = min(own, key=lambda c: (c[0] - lat) ** 2 + (c[1] - lon) ** 2)
         if best is None:
             p = inner.representative_point()
             best = (p.y, p.x)

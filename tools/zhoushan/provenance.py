@@ -31,9 +31,13 @@ from zhoushan.vehicles import (
     REEFER_TRUCK,
     TRICYCLE,
 )
+from zhoushan.villages import GEONAMES_RADIUS_KM, JITTER_KM, PLACEMENT_SEED
 
 if TYPE_CHECKING:
     from zhoushan.builder import Builder
+
+
+SMALL = frozenset(d.id for d in ISLANDS if not d.mask)  # islands the mask does not single out
 
 
 class ProvenanceSteps:
@@ -199,20 +203,33 @@ def provenance_md(net: Network, b: Builder) -> str:
         "  booked to China Post (ems), which by policy reaches every administrative",
         "  village and takes over other carriers' parcels there (post–express",
         "  cooperation) — an assumption; each has one EMS electric tricycle based on it.",
-        "- **Station coordinates** are not published: each village is placed by a generator",
-        "  seeded with its code, within a few km of its town point (GeoNames, or a GeoNames",
-        "  point named like the village: " + ", ".join(b.notes["geonames_villages"]) + ")",
-        "  and on its island's land (inside the outline and the land mask); on islands",
-        "  without an outline, within 0.4 km of the (estimated) centre. Town points of",
-        "  千岛, 城东, 昌国, 环南 (Dinghai city streets) are estimates.",
+        "- **Station coordinates** are not published (E-placement). On an island that one",
+        "  town holds (衢山, 六横, 长涂, 桃花, 虾峙, 金塘, 朱家尖, ...) the villages are spread",
+        "  over its land cells: each in code order takes the land cell farthest from those",
+        "  already taken (starting from the town point, or from the villages a GeoNames",
+        f"  point names), ties broken by a hash salted `{PLACEMENT_SEED}`, then a jitter of",
+        f"  at most {JITTER_KM} km on land seeded by the code (`placement: spread`). On",
+        "  舟山本岛 and 岱山岛 (several towns) a village is scattered within a few km of its",
+        "  town point (`placement: town`); a village a GeoNames point names lies within",
+        f"  {GEONAMES_RADIUS_KM} km of it (`placement: geonames`: "
+        + ", ".join(b.notes["geonames_villages"])
+        + "). Every position is on land inside its own island's outline",
+        "  and on a land cell of that island. Town points of 千岛, 城东, 昌国, 环南 (Dinghai",
+        "  city streets) are estimates.",
         '- **Island outlines**: union of 30" land-mask cells of the component at the',
         "  island's centre (4-connected), split between islands whose centres share one",
-        "  component (e.g. 枸杞/嵊山), outer ring simplified to ≤ 40 points. Coarse: small",
-        "  islands the mask misses have a centre only; their centres ("
-        + ", ".join(
-            sorted([d.id for d in ISLANDS if d.curated is None and d.id != "fodu"] + ["mayi"])
+        "  component (e.g. 枸杞/嵊山), outer ring simplified (E-outline). Small islands",
+        "  the mask does not single out take the unclaimed component within 4 km whose",
+        "  area best matches theirs (E-outline: "
+        + ", ".join(k for k, v in sorted(b.outline_kind.items()) if v == "E-outline" and k in SMALL)
+        + "), else coastal cells of the neighbour the mask merges them with (E-outline-carved: "
+        + ", ".join(k for k, v in sorted(b.outline_kind.items()) if v == "E-outline-carved")
+        + "), else a disc of their area (E-outline-disc: "
+        + (
+            ", ".join(k for k, v in sorted(b.outline_kind.items()) if v == "E-outline-disc")
+            or "none"
         )
-        + ") are estimates from general map knowledge.",
+        + "); their centres move onto that land.",
         "- **Piers, hubs, depots, bridge ends**: estimated positions moved onto land. The",
         "  1+1+N hubs: processing centre (Dinghai, 舟山本岛), cross-border centre (舟山本岛),",
         "  one county complex per county (定海, 普陀, 岱山 at 高亭, 嵊泗 at 菜园). The pickup",
