@@ -286,3 +286,47 @@ def test_villages_spread_over_one_town_islands(net: Network) -> None:
     assert checked >= 5  # 衢山, 六横, 桃花, 虾峙, 长涂, 金塘, ...
     placements = {net.node_by_id[s.node].placement for s in net.stations if s.node.startswith("v")}
     assert placements <= {"spread", "town", "geonames"} and "spread" in placements
+
+
+# ---- demand -----------------------------------------------------------------------------
+YUSHAN_VILLAGE = "v330921100233"  # 渔山村, 高亭镇: on 鱼山岛, residents relocated
+
+
+def test_demand_total_matches_its_derivation(net: Network) -> None:
+    demand = (net.provenance or {})["demand"]
+    villages = [s for s in net.stations if s.node.startswith("v")]
+    assert sum(s.parcels for s in villages) == demand["weekly_village_parcels"]
+    assert net.weekly_parcels() == demand["weekly_village_parcels"]  # parks only send
+    md = Path(__file__).resolve().parents[1] / "src/islandroute/data/zhoushan/PROVENANCE.md"
+    assert f"**{demand['weekly_village_parcels']:,} parcels a week**" in md.read_text("utf-8")
+    assert set(demand["scenarios"]) == {"low", "central", "high"}
+    assert demand["scenarios"]["low"] < 1 < demand["scenarios"]["central"]
+
+
+def test_relocated_yushan_gets_a_residual(net: Network) -> None:
+    parcels = sorted(s.parcels for s in net.stations if s.node.startswith("v"))
+    median = parcels[len(parcels) // 2]
+    yushan = net.station_by_node[YUSHAN_VILLAGE]
+    assert net.node_by_id[YUSHAN_VILLAGE].island == "yushan"
+    assert 0 < yushan.parcels <= median / 4, (yushan.parcels, median)
+
+
+def test_gouqi_and_shengshan_served_by_every_carrier(net: Network) -> None:
+    for isl in ("gouqi", "shengshan"):
+        villages = [s for s in net.stations if net.node_by_id[s.node].island == isl]
+        assert villages
+        carriers = {c for s in villages for c in s.demand}
+        assert len(carriers) == len(net.carriers), (isl, carriers)
+        based = {v.carrier for v in net.vehicles if net.node_by_id[v.depot].island == isl}
+        assert carriers <= based, (isl, carriers - based)
+
+
+def test_demand_scale_is_a_sensitivity_scenario(net: Network) -> None:
+    base = net.weekly_parcels()
+    high = zhoushan(2.0)
+    assert abs(high.weekly_parcels() - 2 * base) <= len(net.stations)
+    assert high.provenance and high.provenance["demand"]["scale"] == 2.0
+    assert [v.id for v in high.vehicles] == [v.id for v in net.vehicles]
+    assert all(s.parcels >= 1 for s in zhoushan(0.45).stations if s.node.startswith("v"))
+    with pytest.raises(ValueError, match="demand_scale"):
+        zhoushan(0.0)

@@ -38,6 +38,31 @@ VILLAGE_PICKUP_SHARE = (0.05, 0.10)
 
 STATION_OPEN = (480, 1080)
 
+#: 渔山村 (高亭镇) lies on 大鱼山 (鱼山岛), whose 3,000+ residents were relocated for the
+#: petrochemical base (islands_curated.csv): a committee with a residual of caretakers and
+#: base staff, at a tenth of a village's weight (estimate).
+RELOCATED = {
+    "330921100233": "渔山村 on 鱼山岛: residents relocated for the petrochemical base "
+    "(islands_curated.csv, 'pre-relocation'); residual demand at a tenth (E-demand)"
+}
+RELOCATED_WEIGHT = 0.1
+
+#: Township islands where every carrier keeps an outlet: Zhejiang has courier outlets in
+#: all villages and townships (cost_facts.csv, Zhejiang Postal Administration 2018,
+#: sourced); 枸杞 (枸杞乡) and 嵊山 (嵊山镇) are inhabited fishing and tourist townships.
+#: Each carrier's outlet there runs one electric tricycle (estimate).
+ISLAND_OUTLETS = frozenset({"gouqi", "shengshan"})
+
+#: Sensitivity of the demand assumption (PROVENANCE.md): scale factors of the weekly
+#: village parcels against cost_facts.csv's 2023 estimate of Zhoushan's delivered
+#: parcels (25-110 M, central ~70 M a year) over the 55 M delivered assumed here.
+ASSUMED_DELIVERED = PARCELS_PER_YEAR * DELIVERED_SHARE
+DEMAND_SCENARIOS = {
+    "low": round(25e6 / ASSUMED_DELIVERED, 2),
+    "central": round(70e6 / ASSUMED_DELIVERED, 2),
+    "high": round(110e6 / ASSUMED_DELIVERED, 2),
+}
+
 
 # ---- which island is served from where --------------------------------------------
 #: Islands with a depot of every carrier: 28 villages each and hours of ferry from the
@@ -60,8 +85,6 @@ BOAT_ONLY_EMS = frozenset(
         "huangzeshan",
         "yangshan",
         "huanglong",
-        "gouqi",
-        "shengshan",
         "bixia",
         "huaniao",
         "lvhua",
@@ -90,7 +113,7 @@ COUNTY_OF_ISLAND = {
 def base_of(v: dict[str, Any]) -> str:
     """The depot group that serves a village: an island of its own or a county."""
     isl = v["island"]
-    if isl in LOCAL_ALL_CARRIERS or isl in BOAT_ONLY_EMS:
+    if isl in LOCAL_ALL_CARRIERS or isl in BOAT_ONLY_EMS or isl in ISLAND_OUTLETS:
         return isl
     if isl == "zhoushan":
         return COUNTY_KEY[v["county_name"]]
@@ -113,27 +136,31 @@ class DemandSteps:
 
     # -- depots, demand, fleets -----------------------------------------------------
     def build_demand(self, villages: list[dict[str, Any]]) -> None:
-        ems_only = BOAT_ONLY_EMS
+        """Weekly parcels per village (summing exactly to the assumed total) and carrier."""
         weights = {}
         for v in villages:
             w = 0.6 + 0.8 * unit_hash("weight:" + v["code"])
-            if v["island"] in ems_only:
+            if v["island"] in BOAT_ONLY_EMS:
                 w *= SMALL_ISLAND_WEIGHT
+            if v["code"] in RELOCATED:
+                w *= RELOCATED_WEIGHT
             weights[v["code"]] = w
         total_w = sum(weights.values())
+        per_village = largest_remainder(
+            WEEKLY_VILLAGE_PARCELS, {c: w / total_w for c, w in weights.items()}
+        )
         shares = {c: s for c, _, s, _ in CARRIERS}
         share_sum = sum(shares.values())
         for v in villages:
-            parcels = WEEKLY_VILLAGE_PARCELS * weights[v["code"]] / total_w
-            if v["island"] in ems_only:
-                demand = {"ems": max(1, round(parcels))}
+            parcels = max(1, per_village[v["code"]])
+            if v["island"] in BOAT_ONLY_EMS:
+                demand = {"ems": parcels}
             else:
-                demand = largest_remainder(
-                    round(parcels), {c: s / share_sum for c, s in shares.items()}
-                )
+                demand = largest_remainder(parcels, {c: s / share_sum for c, s in shares.items()})
             v["demand"] = {c: n for c, n in demand.items() if n > 0}
             total = sum(v["demand"].values())
             service = float(min(10, 5 + total // 60))
+            extra = {"note": RELOCATED[v["code"]]} if v["code"] in RELOCATED else {}
             self.stations.append(
                 Station(
                     node=f"v{v['code']}",
@@ -144,5 +171,6 @@ class DemandSteps:
                     service_minutes=service,
                     source="E-demand",
                     estimated=True,
+                    **extra,
                 )
             )

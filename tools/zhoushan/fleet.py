@@ -8,7 +8,13 @@ from dataclasses import replace
 from typing import Any
 
 from zhoushan.common import SERVICE_DAYS, ceil_to, unit_hash
-from zhoushan.demand import BOAT_ONLY_EMS, CARRIERS, LOCAL_ALL_CARRIERS, base_of
+from zhoushan.demand import (
+    BOAT_ONLY_EMS,
+    CARRIERS,
+    ISLAND_OUTLETS,
+    LOCAL_ALL_CARRIERS,
+    base_of,
+)
 from zhoushan.layout import COUNTY_HUB, PIERS
 from zhoushan.pickups import PARKS
 from zhoushan.vehicles import (
@@ -49,8 +55,8 @@ class FleetSteps:
                 weekly = served.get((county, c), 0)
                 self.add_fleet(did, c, county, weekly)
         # island depots where no van of the county can come and go the same day
-        for isl in sorted(LOCAL_ALL_CARRIERS | BOAT_ONLY_EMS):
-            owners = carriers if isl in LOCAL_ALL_CARRIERS else ["ems"]
+        for isl in sorted(LOCAL_ALL_CARRIERS | BOAT_ONLY_EMS | ISLAND_OUTLETS):
+            owners = ["ems"] if isl in BOAT_ONLY_EMS else carriers
             pier = next(p for p in PIERS if p[1] == isl)
             for k, c in enumerate(owners):
                 weekly = served.get((isl, c), 0)
@@ -58,7 +64,7 @@ class FleetSteps:
                     continue
                 i = self.islands[isl]
                 ang = 2 * math.pi * (k + 0.5) / len(owners)
-                r = 0.5 if isl in LOCAL_ALL_CARRIERS else 0.15
+                r = 0.5 if isl in LOCAL_ALL_CARRIERS else 0.15 if isl in BOAT_ONLY_EMS else 0.3
                 if isl in LOCAL_ALL_CARRIERS:
                     base_lat, base_lon = self.nodes[pier[0]].lat, self.nodes[pier[0]].lon
                 else:
@@ -92,7 +98,7 @@ class FleetSteps:
     def add_fleet(self, depot: str, carrier: str, base: str, weekly: int) -> None:
         """Vans of one carrier at one depot, sized to the parcels it serves."""
         daily = weekly / len(SERVICE_DAYS)
-        if base in BOAT_ONLY_EMS:
+        if base in BOAT_ONLY_EMS or base in ISLAND_OUTLETS:
             cap = max(TRICYCLE.capacity, ceil_to(weekly * 4 / 7 * 1.1, 10))
             cls = replace(TRICYCLE, capacity=int(cap))
             self.vehicles.append(

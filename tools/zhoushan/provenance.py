@@ -10,10 +10,15 @@ from islandroute.model.network import (
 )
 from zhoushan.common import BRIDGE_KMH, ESTIMATES, ROAD_DETOUR, ROAD_KMH, SOURCES
 from zhoushan.demand import (
+    ASSUMED_DELIVERED,
     BOAT_ONLY_EMS,
     CARRIERS,
     DELIVERED_SHARE,
+    DEMAND_SCENARIOS,
+    ISLAND_OUTLETS,
     PARCELS_PER_YEAR,
+    RELOCATED,
+    RELOCATED_WEIGHT,
     SMALL_ISLAND_WEIGHT,
     VILLAGE_PICKUP_SHARE,
     VILLAGE_SHARE,
@@ -99,6 +104,13 @@ class ProvenanceSteps:
                     "China Post (ems) under post-express cooperation"
                 ),
                 "carrier_share_pct": {c: s for c, _, s, _ in CARRIERS},
+                "source": "E-demand",
+                "estimated": True,
+                "cross_check": "cost_facts.csv: >40,000 deliveries a day city-wide (March "
+                "2020, sourced); 25-110 M (central ~70 M) delivered in 2023 (estimate)",
+                "scenarios": DEMAND_SCENARIOS,
+                "relocated": RELOCATED,
+                "island_outlets": sorted(ISLAND_OUTLETS),
             },
         }
 
@@ -183,26 +195,44 @@ def provenance_md(net: Network, b: Builder) -> str:
         "",
         "## Estimated or synthesized",
         "",
-        "- **Demand.** Zhoushan's own parcel volume was not found (cost_facts.csv). Assumed:",
-        f"  the 2020 pilot plan's {PARCELS_PER_YEAR:,} parcels a year by 2025 (shared README) x "
-        f"{DELIVERED_SHARE} delivered",
-        f"  in Zhoushan (the rest is collected/outbound) x {VILLAGE_SHARE} to the 281 village",
-        "  stations (villages hold perhaps a quarter to a third of the population but receive",
-        "  fewer parcels per head; town seats are served by outlets, not village stations) /",
-        f"  52.18 weeks = **{WEEKLY_VILLAGE_PARCELS:,} parcels a week** "
-        f"(~{WEEKLY_VILLAGE_PARCELS // 281} per village;",
-        "  the China-wide ~80 parcels/village/day of cost_facts.csv includes township seats",
-        "  and both directions). Split per village by a seeded weight 0.6–1.4 (from the",
-        f"  village code; x{SMALL_ISLAND_WEIGHT} on small boat-only islands); village "
-        "populations are not published.",
-        "  Split per carrier by national share (largest remainder): EMS 12 %, SF 7 %, J&T",
-        "  11 % are estimates (not found), renormalised with the sourced four.",
+        "- **Demand** (E-demand). Zhoushan's own parcel volume was not found (cost_facts.csv).",
+        f"  Derivation: the 2020 pilot plan's {PARCELS_PER_YEAR:,} parcels a year by 2025 (shared",
+        f"  README) x {DELIVERED_SHARE} delivered in Zhoushan (the rest collected/outbound) =",
+        f"  {ASSUMED_DELIVERED / 1e6:.0f} M delivered a year, x {VILLAGE_SHARE} to the 281 village",
+        f"  stations / {WEEKS_PER_YEAR:.2f} weeks = **{WEEKLY_VILLAGE_PARCELS:,} parcels a week**, "
+        "which the stations",
+        f"  sum to exactly (~{WEEKLY_VILLAGE_PARCELS / 281:.0f} a village a week, "
+        f"~{WEEKLY_VILLAGE_PARCELS / 281 / 6:.0f} a service day). Town seats",
+        "  and streets are served by outlets, not village stations, so villages get a small",
+        "  share. Cross-check: the sourced >40,000 deliveries a day city-wide in March 2020",
+        "  (cost_facts.csv, China Daily) x 1.58 national growth to 2023 is ~63,000 a day;",
+        f"  the village stations take {WEEKLY_VILLAGE_PARCELS / 6 / 63_000:.0%} of it. That may "
+        "well be low:",
+        "  cost_facts.csv estimates Zhoushan's 2023 deliveries at 25–110 M a year (central",
+        "  ~70 M). **Sensitivity**: `islandroute.datasets.zhoushan(demand_scale=s)` scales every",
+        "  village's demand and pickups (fleets unchanged: a stress test); the scenarios",
+        "  against the 55 M assumed are "
+        + ", ".join(f"{k} {v:g}" for k, v in DEMAND_SCENARIOS.items())
+        + " (provenance `demand.scenarios`).",
+        "  Split per village by a seeded weight 0.6–1.4 (from the village code;",
+        f"  x{SMALL_ISLAND_WEIGHT} on small boat-only islands; x{RELOCATED_WEIGHT} for "
+        "渔山村, whose 鱼山岛",
+        "  residents were relocated for the petrochemical base), largest remainder to the",
+        "  total; village populations are not published. Split per carrier by national",
+        "  share (largest remainder): EMS 12 %, SF 7 %, J&T 11 % are estimates (not found),",
+        "  renormalised with the sourced four.",
         "- **Small boat-only islands** (≤ 5 villages, no road or vehicle ferry: "
         + ", ".join(sorted(BOAT_ONLY_EMS))
         + "): all their parcels are",
         "  booked to China Post (ems), which by policy reaches every administrative",
         "  village and takes over other carriers' parcels there (post–express",
         "  cooperation) — an assumption; each has one EMS electric tricycle based on it.",
+        "  Not so 枸杞 and 嵊山 ("
+        + ", ".join(sorted(ISLAND_OUTLETS))
+        + "): inhabited fishing and tourist townships, and Zhejiang has",
+        "  courier outlets in all villages and townships (cost_facts.csv, 2018, sourced);",
+        "  every carrier serves them from an outlet on the island with one electric",
+        "  tricycle (estimate), its parcels brought by boat.",
         "- **Station coordinates** are not published (E-placement). On an island that one",
         "  town holds (衢山, 六横, 长涂, 桃花, 虾峙, 金塘, 朱家尖, ...) the villages are spread",
         "  over its land cells: each in code order takes the land cell farthest from those",
