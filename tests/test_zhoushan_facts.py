@@ -330,3 +330,51 @@ def test_demand_scale_is_a_sensitivity_scenario(net: Network) -> None:
     assert all(s.parcels >= 1 for s in zhoushan(0.45).stations if s.node.startswith("v"))
     with pytest.raises(ValueError, match="demand_scale"):
         zhoushan(0.0)
+
+
+# ---- 1+1+N -----------------------------------------------------------------------------
+def _layout(net: Network) -> dict:  # type: ignore[type-arg]
+    return (net.model_extra or {})["layout"]
+
+
+def test_one_plus_one_plus_n(net: Network) -> None:
+    lay = _layout(net)
+    pc, cb = lay["processing_centre"], lay["cross_border_centre"]
+    assert net.node_by_id[pc["hub"]].role == "processing_centre"
+    assert net.node_by_id[pc["centre"]].role == "processing_centre"
+    assert net.node_by_id[cb["hub"]].role == "cross_border_centre"
+    assert net.node_by_id[cb["centre"]].role == "cross_border_centre"
+    complexes = {n.id for n in net.nodes if n.role == "county_complex"}
+    assert {c["id"] for c in lay["county_complexes"]} == complexes
+    for c in lay["county_complexes"]:
+        assert c["carrier_depots"] and c["towns"], c["id"]
+
+
+def test_town_sorting_point_for_every_town(net: Network) -> None:
+    towns = {n.id[1:10] for n in net.nodes if n.kind == "station"}
+    points = {n.id: n for n in net.nodes if getattr(n, "tier", None) == "town"}
+    assert {f"t_{t}" for t in towns} == set(points)
+    for p in points.values():
+        assert p.kind == "depot"
+    listed = {t["id"]: t for t in _layout(net)["town_points"]}
+    assert set(listed) == set(points)
+    for t in listed.values():
+        assert points[t["id"]].island == t["island"]
+        assert t["vans"] or t["island_depot_vans"] or t["link_from_complex"] == "road"
+
+
+def test_trunk_flows_carry_the_week(net: Network) -> None:
+    trunk = _layout(net)["trunk"]
+    assert {f["to"] for f in trunk} == {n.id for n in net.nodes if n.role == "county_complex"}
+    assert all(f["from"] == "h_processing" for f in trunk)
+    for f in trunk:
+        assert f["days"] == list(net.service_days) and sum(f["parcels"].values()) == f["weekly"]
+    assert sum(f["weekly"] for f in trunk) == net.weekly_parcels()
+    assert {f["to"]: f["link"] for f in trunk}["h_cc_shengsi"] == "boat"  # 泗礁: no bridge
+
+
+def test_shared_vans_run_from_town_sorting_points(net: Network) -> None:
+    shared = [v for v in net.vehicles if v.carrier is None]
+    assert shared
+    for v in shared:
+        assert getattr(net.node_by_id[v.depot], "tier", None) == "town", v.id

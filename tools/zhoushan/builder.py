@@ -30,6 +30,7 @@ from zhoushan.layout import PlaceSteps
 from zhoushan.pickups import PickupSteps, deadline_check
 from zhoushan.provenance import ProvenanceSteps, provenance_md
 from zhoushan.roads import RoadSteps
+from zhoushan.tiers import TierSteps
 from zhoushan.villages import VillageSteps
 
 
@@ -43,6 +44,7 @@ class Builder(
     RoadSteps,
     PickupSteps,
     ProvenanceSteps,
+    TierSteps,
 ):
     """Collects nodes, roads, ferries, stations and vehicles; one call of :meth:`build`."""
 
@@ -70,6 +72,7 @@ class Builder(
         villages = self.build_villages()
         self.build_ferries()
         self.build_demand(villages)
+        self.build_town_points(villages)
         self.build_fleets(villages)
         self.build_roads()
         self.build_pickup_sites()
@@ -88,6 +91,7 @@ class Builder(
             islands=tuple(self.islands.values()),
             rules=ServiceRules(min_visits=3, max_consecutive=2),
         )
+        net = net.replace(layout=self.layout_record(net, villages))
         self.deadlines = deadline_check(net)
         return net.replace(provenance=self.provenance(net))
 

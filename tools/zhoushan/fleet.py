@@ -75,17 +75,12 @@ class FleetSteps:
                 did = f"d_{c}_{isl}"
                 self.add_node(did, "depot", isl, la, lo, f"{c.upper()} {i.name} depot")
                 self.add_fleet(did, c, isl, weekly)
-        # a few shared-operator vans at the county complexes (joint mode only)
-        for hub, n in (
-            ("h_cc_dinghai", 2),
-            ("h_cc_putuo", 2),
-            ("h_cc_daishan", 1),
-            ("h_cc_shengsi", 1),
-        ):
-            for k in range(n):
-                cls = ELECTRIC_VAN if k == 1 else MICRO_VAN
+        # shared-operator (共配) vans at the busiest town sorting points (joint mode only)
+        for k, (depot, n) in enumerate(self.shared_van_depots(villages)):
+            for j in range(n):
+                cls = ELECTRIC_VAN if k % 2 == 1 else MICRO_VAN
                 self.vehicles.append(
-                    make_vehicle(f"shared_{hub[5:]}_{k + 1}", None, hub, cls, VAN_SHIFT)
+                    make_vehicle(f"shared_{depot}_{j + 1}", None, depot, cls, VAN_SHIFT)
                 )
         # refrigerated trucks of the carriers that collect cold parcels
         cold = sorted({c for p in PARKS if p.cold for c, _ in p.pickup}, key=carriers.index)

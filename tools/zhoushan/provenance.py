@@ -330,6 +330,7 @@ def provenance_md(net: Network, b: Builder) -> str:
         "  on 湖泥岛 by its name only (an estimate the map file flags: unverified), the",
         "  land-mask component south of 虾峙, reached by an estimated 虾峙–湖泥 boat.",
         "",
+        *layout_md(net),
         *pickups_md(net, b),
         "## Ferry lines",
         "",
@@ -348,6 +349,44 @@ def provenance_md(net: Network, b: Builder) -> str:
     lines_ += ["", "## Estimate key", ""]
     lines_ += [f"- {k}: {v}" for k, v in ESTIMATES.items()]
     return "\n".join(lines_) + "\n"
+
+
+def layout_md(net: Network) -> list[str]:
+    """The 1+1+N section of PROVENANCE.md: tiers, town sorting points and trunk flows."""
+    lay = (net.model_extra or {})["layout"]
+    out = [
+        "## 1+1+N layout (E-trunk)",
+        "",
+        "As the pilot describes it: **1** processing centre (`h_processing` receives the",
+        "trunk parcels, `c_processing` is its outbound dock where pickups are handed in),",
+        "**1** cross-border centre (`h_crossborder`, `c_crossborder`: export hand-ins), **N**",
+        f"= {len(lay['county_complexes'])} county complexes, and a town sorting point",
+        "(`t_<town code>`, kind `depot`, `tier: town`, at the town's point) for each of the",
+        f"{len(lay['town_points'])} towns with villages. Carriers' county depots stand at",
+        "their complex; on 六横, 衢山, 枸杞, 嵊山 and the small boat-only islands the",
+        "island depots are the town tier. The shared-operator (共配) vans run from the",
+        "busiest town sorting points of each county (joint mode). Trunk: every service",
+        "day the processing centre's hub sends each county's village parcels to its",
+        "complex (a sixth of the week each, largest remainder; Sunday's arrivals ride",
+        "Monday's trunk); the complex passes them to its town sorting points by road, or",
+        "by boat at `rules.hub_dispatch` to the island depots (the planner's boat leg).",
+        "",
+        "| trunk to | link | per day (Mon–Sat) | week |",
+        "|---|---|---|---|",
+    ]
+    for f in lay["trunk"]:
+        per = "/".join(str(n) for n in f["parcels"].values())
+        out.append(f"| `{f['to']}` | {f['link']} | {per} | {f['weekly']:,} |")
+    out += ["", "| town point | town | island | villages | parcels/week | served from | link |"]
+    out.append("|---|---|---|---|---|---|---|")
+    for t in lay["town_points"]:
+        out.append(
+            f"| `{t['id']}` | {t['town']} | {t['island']} | {t['villages']} "
+            f"| {t['weekly_parcels']:,} | {', '.join(t['served_from'])} "
+            f"| {t['link_from_complex']} |"
+        )
+    out.append("")
+    return out
 
 
 def _hm(minute: float) -> str:

@@ -22,7 +22,8 @@ class VillageSteps:
     # -- villages -------------------------------------------------------------------
     def village_rows(self) -> list[dict[str, Any]]:
         """The 281 村委会 with their island and an anchor point to scatter around."""
-        towns = {r["town_or_street"]: r for r in read_csv(self.data / "town_island_map.csv")}
+        self.town_rows = read_csv(self.data / "town_island_map.csv")
+        towns = {r["town_or_street"]: r for r in self.town_rows}
         rows = [
             r
             for r in read_csv(self.data / "zhoushan_villages_nbs2023.csv")
