@@ -378,3 +378,20 @@ def test_shared_vans_run_from_town_sorting_points(net: Network) -> None:
     assert shared
     for v in shared:
         assert getattr(net.node_by_id[v.depot], "tier", None) == "town", v.id
+
+
+# ---- minor facts ---------------------------------------------------------------------
+def test_shuanghe_is_the_daishan_end_of_the_zhoudai_bridge(net: Network) -> None:
+    for n in net.nodes:
+        if "双合" in n.name:
+            assert n.island == "daishan", n.id
+    zhoudai = [r for r in net.roads if r.bridge and "j_changbai" in (r.a, r.b)]
+    ends = {net.node_by_id[x].island for r in zhoudai for x in (r.a, r.b)}
+    assert ends == {"zhoushan", "changbai", "daishan"}
+
+
+def test_changtu_merge_is_flagged_not_bridged(net: Network) -> None:
+    changtu = next(i for i in net.islands if i.id == "changtu")
+    assert changtu.figures["merged"]["estimated"] and "bridge" in changtu.figures["merged"]["note"]
+    rows = _shared_rows("bridges_curated.csv")
+    assert not any("长涂" in r["name_zh"] or "Changtu" in r["connects"] for r in rows)

@@ -145,6 +145,8 @@ ESTIMATES = {
     "area needs, cut out of the neighbour's outline",
     "E-outline-disc": "a small island the mask misses: a disc of its estimated area",
     "E-mask-area": "an area counted in land-mask cells (coarse)",
+    "E-merged": "two islands modelled as one road island (the mask merges them; no bridge "
+    "is listed): their roads stand for a short crossing",
     "E-trunk": "the 1+1+N flows: each county's village parcels by trunk from the processing "
     "centre's hub to its complex on every service day (a sixth of the week each), on to "
     "the town sorting points by road or to the island depots by boat",

@@ -79,6 +79,14 @@ ISLANDS: tuple[IslandDef, ...] = (
 )
 ISLAND_BY_ZH = {d.zh: d.id for d in ISLANDS}
 
+#: Islands modelled as one road island although they are two: the land mask merges them
+#: and the shared facts list no bridge between them (bridges_curated.csv).
+MERGED_ISLANDS = {
+    "changtu": "大长涂 and 小长涂 are two islands across the 长涂港 channel; the land mask "
+    "merges them and bridges_curated.csv lists no bridge, so the roads between their "
+    "villages stand for the short crossing of the channel (an estimate, not a bridge)",
+}
+
 #: Islands the mask does not single out take land within this distance of their
 #: estimated centre (the issue found right-sized patches 1.7-3.3 km away).
 SMALL_ISLAND_SEARCH_KM = 4.0
@@ -301,6 +309,12 @@ class IslandSteps:
                 meta[d.id]["area_src"] = "E-coord"
                 meta[d.id]["area"] = area
             figures = island_figures(meta[d.id], self.outline_kind.get(d.id))
+            if d.id in MERGED_ISLANDS:
+                figures["merged"] = {
+                    "source": "E-merged",
+                    "estimated": True,
+                    "note": MERGED_ISLANDS[d.id],
+                }
             self.islands[d.id] = Island(
                 id=d.id,
                 name=d.zh,

@@ -178,7 +178,11 @@ def provenance_md(net: Network, b: Builder) -> str:
         "  舟岱大桥's 25.7 km is split over",
         "  Zhoushan–长白 and 长白–岱山 by straight-line share. Not modelled: 金塘大桥 and",
         "  东海大桥 (they lead to Ningbo and Shanghai, outside the network), 六横公路大桥",
-        "  (status unverified), the rail bridge (under construction).",
+        "  (status unverified), the rail bridge (under construction). 舟岱大桥 lands at",
+        "  岱西 (双合) on 岱山 (bridges_curated.csv); its 舟山本岛 end `j_zhoudai_zs` is on the",
+        "  island's north coast (position estimated). 大长涂 and 小长涂 are one road island",
+        "  here (E-merged): the mask merges them and no bridge between them is listed, so",
+        "  their roads stand for the crossing of 长涂港 (the island record says so).",
         "- Ferry departures: every F1 row of a crossing inside the network is a departure",
         f"  of a ferry record ({b.ferry_rows['kept']} of {b.ferry_rows['rows']} rows; the "
         f"other {b.ferry_rows['rows'] - b.ferry_rows['kept']} are listed with their reason",
