@@ -244,8 +244,13 @@ def test_every_node_lies_inside_its_own_island_and_no_other(net: Network) -> Non
     from shapely.geometry import Point
 
     outlines = {i.id: _polygon(i.outline) for i in net.islands if i.outline}
+    centre_only = {i.id: i for i in net.islands if not i.outline}
     for n in net.nodes:
-        assert n.island in outlines, n.island  # every island with a node has an outline
+        if n.island in centre_only:  # a bridge junction on an islet the mask merges away
+            isl = centre_only[n.island]
+            assert n.kind == "junction" and "note" in isl.figures["outline"], n.id
+            assert abs(n.lat - isl.lat) < 0.01 and abs(n.lon - isl.lon) < 0.01, n.id
+            continue
         p = Point(n.lon, n.lat)
         assert outlines[n.island].contains(p), (n.id, n.island)
         others = [k for k, poly in outlines.items() if k != n.island and poly.contains(p)]

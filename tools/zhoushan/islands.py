@@ -79,6 +79,13 @@ ISLANDS: tuple[IslandDef, ...] = (
 )
 ISLAND_BY_ZH = {d.zh: d.id for d in ISLANDS}
 
+#: Islands kept as a centre only: no station, pier or depot lies on them, and the mask
+#: merges them with a neighbour, so an outline would only cut that neighbour's coast.
+CENTRE_ONLY = {
+    "lidiao": "里钓岛 (~1 km2) carries only the 岑港/响礁门 bridge junction; the land mask "
+    "merges it with 舟山本岛, so it is kept as its estimated centre",
+}
+
 #: Islands modelled as one road island although they are two: the land mask merges them
 #: and the shared facts list no bridge between them (bridges_curated.csv).
 MERGED_ISLANDS = {
@@ -282,7 +289,7 @@ class IslandSteps:
         self.carved_from: dict[str, set[str]] = defaultdict(set)
         taken = set(claims)
         for d in ISLANDS:
-            if not d.mask:
+            if not d.mask and d.id not in CENTRE_ONLY:
                 centre[d.id] = self.small_island_land(d, centre[d.id], cells, taken)
         self.cells = cells
         for d in ISLANDS:
@@ -309,6 +316,8 @@ class IslandSteps:
                 meta[d.id]["area_src"] = "E-coord"
                 meta[d.id]["area"] = area
             figures = island_figures(meta[d.id], self.outline_kind.get(d.id))
+            if d.id in CENTRE_ONLY:
+                figures["outline"]["note"] = CENTRE_ONLY[d.id]
             if d.id in MERGED_ISLANDS:
                 figures["merged"] = {
                     "source": "E-merged",
