@@ -400,3 +400,9 @@ def test_changtu_merge_is_flagged_not_bridged(net: Network) -> None:
     assert changtu.figures["merged"]["estimated"] and "bridge" in changtu.figures["merged"]["note"]
     rows = _shared_rows("bridges_curated.csv")
     assert not any("长涂" in r["name_zh"] or "Changtu" in r["connects"] for r in rows)
+
+
+def test_carrier_shares_say_which_are_sourced(net: Network) -> None:
+    sourced = {c.id for c in net.carriers if not c.estimated}
+    assert sourced == {"zto", "yto", "sto", "yunda"}  # cost_facts.csv; EMS, SF, J&T not found
+    assert all(c.source == "cost_facts" and c.share_pct > 0 for c in net.carriers)

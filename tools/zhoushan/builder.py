@@ -85,7 +85,17 @@ class Builder(
             nodes=tuple(nodes),
             roads=tuple(self.roads),
             ferries=tuple(self.ferries),
-            carriers=tuple(Carrier(id=c, name=n) for c, n, *_ in CARRIERS),
+            carriers=tuple(
+                Carrier(
+                    id=c,
+                    name=n,
+                    share_pct=s,
+                    source="cost_facts",
+                    estimated=status.startswith("estimate"),
+                    note=status,
+                )
+                for c, n, s, status in CARRIERS
+            ),
             stations=tuple(sorted(self.stations, key=lambda s: s.node)),
             vehicles=tuple(self.vehicles),
             islands=tuple(self.islands.values()),

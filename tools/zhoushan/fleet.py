@@ -30,6 +30,10 @@ from zhoushan.vehicles import (
     make_vehicle,
 )
 
+#: Parcels one van delivers in a day on 六横/衢山, whose villages spread over 10-14 km
+#: of island (estimate: about 12-15 stops in a shift that starts when the boat lands).
+LOCAL_VAN_DAY_PARCELS = 150
+
 
 class FleetSteps:
     """Adds depots and sizes each carrier's vans."""
@@ -102,8 +106,8 @@ class FleetSteps:
             return
         if base in LOCAL_ALL_CARRIERS:
             need = daily * 1.8
-            cap = int(min(600, max(200, ceil_to(need, 50))))
-            n = max(1, math.ceil(need / 600))
+            n = max(1, math.ceil(need / LOCAL_VAN_DAY_PARCELS))
+            cap = int(min(600, max(200, ceil_to(need / n, 50))))
             for k in range(n):
                 cls = replace(MICRO_VAN, capacity=cap)
                 self.vehicles.append(

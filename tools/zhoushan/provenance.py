@@ -72,8 +72,11 @@ class ProvenanceSteps:
                 "舟山港综合保税区's wharf on the north-west coast of 舟山本岛 (P4)",
             ],
             "estimated": [
-                "village station coordinates: seeded scatter on land near the town point",
-                "pier, hub, depot and bridge-end coordinates; small-island centres",
+                "village station coordinates: spread over the land cells of one-town "
+                "islands, else scattered round the town point (seeded; E-placement)",
+                "pier, hub, depot, town-point and bridge-end coordinates; small-island "
+                "centres and outlines (E-coord, E-outline*)",
+                "the 1+1+N flows: trunk parcels per county complex and day (E-trunk)",
                 'island outlines from 30" land-mask cells (coarse)',
                 "road graph: k-nearest-neighbour + spanning tree, km = great circle x 1.3, "
                 "40 km/h; bridges 60 km/h",
@@ -297,7 +300,8 @@ def provenance_md(net: Network, b: Builder) -> str:
         "  too few for a same-day round trip in a shift; 六横's is ~1.5 h each way, so",
         "  carriers keep vans on the island, though a Putuo van may also cross); EMS has",
         "  one on each small boat-only island. Van counts:",
-        "  enough capacity for 1.6x the average daily load (1.8x on 六横/衢山), 2–4 vans",
+        "  enough capacity for 1.6x the average daily load (1.8x on 六横/衢山, one van",
+        "  for every 150 parcels of it there: the villages spread over the island), 2–4 vans",
         "  per county depot (1–2 in Shengsi: 12 villages). Classes (cost_facts.csv):",
         "",
         "| class | capacity | yuan/km | yuan/h | yuan/day | kg CO2/km | basis |",
