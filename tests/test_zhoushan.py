@@ -101,7 +101,7 @@ def test_hubs_one_one_n(net: Network) -> None:
 def test_carriers_and_demand_size(net: Network) -> None:
     assert set(net.carrier_ids) == CARRIERS and len(net.carriers) == 7
     total = net.weekly_parcels()
-    assert 20_000 <= total <= 120_000  # the PROVENANCE.md assumption: ~31,600 a week
+    assert total == 31_622  # PROVENANCE.md's derivation: 100 M x 0.55 x 0.03 / 52.18 weeks
     per = Counter[str]()
     for s in net.stations:
         per.update(s.demand)

@@ -1,0 +1,1 @@
+"""The Zhoushan build in readable steps; ``zhoushan.builder.build`` makes the document."""
