@@ -172,6 +172,17 @@ def flow_summary(net: Network, plan: Plan) -> str:
     return flows(net, plan).text()
 
 
+def trunk_summary(net: Network, plan: Plan) -> str:
+    """The 1+1+N trunk the plan needs: parcels down/up per county complex and day."""
+    from islandroute.analysis.trunk import trunk_table
+
+    rows = trunk_table(net, plan)
+    if not rows:
+        return ""
+    head = "trunk (processing centre -> county complexes), parcels down/up on the days needed:"
+    return head + "\n" + table(rows, ["complex", *net.days, "runs", "parcels"])
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     """``network build``: a network from station, vehicle, ferry and road tables."""
     from islandroute.datasets.tables import network_from_tables
@@ -254,6 +265,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         tell(plan_table(plan), args.out)
         if has_pickups(net):
             tell(flow_summary(net, plan), args.out)
+        trunk = trunk_summary(net, plan)
+        if trunk:
+            tell(trunk, args.out)
         if args.out and args.out != STDOUT:
             print(f"wrote {args.out}")
     for u in plan.unserved:
