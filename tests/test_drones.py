@@ -162,6 +162,19 @@ def test_drone_takes_the_far_station_and_saves_the_crossings(far_week: Any) -> N
     assert far_week.plan.stats["drones"]["saved_ferry_crossings"] == far_week.saved_crossings
 
 
+def test_a_carrier_with_fewer_parcels_than_visits_is_still_visited_each_time() -> None:
+    # 1 ZTO parcel a week over 3 drone visits: 2 visits bring ZTO nothing, yet they visit
+    # for ZTO (the validator counts a visit per carrier the route serves), as vans do
+    doc = _doc(capacity=5)
+    doc["stations"][1]["demand"] = {"ems": 40, "zto": 1}
+    net = ir.Network.from_dict(doc)
+    week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=1, stations=["far"])
+    assert set(week.served) == {"far"}
+    assert validate(net, week.plan) == []
+    zto_days = {r.day for r in _drone_routes(week.plan) if "zto" in r.carriers}
+    assert len(zto_days) >= 3
+
+
 def test_drones_chosen_by_cost_take_the_far_station() -> None:
     net = _net()
     week = plan_with_drones(net, time_limit=TIME_LIMIT, seed=1)

@@ -316,7 +316,7 @@ def visit_amounts(
             if carrier is not None and c != carrier:
                 continue
             for d, q in zip(pattern, split_integer(w, weights), strict=True):
-                if q:
+                if q or (what == "deliver" and w):  # a visit serves every carrier, 0 or not
                     getattr(out[d], what)[c] = q
     return out
 
@@ -342,6 +342,8 @@ def chunks(drop: Drop, payload: int) -> list[Drop]:
     n = max(len(dl), len(pu), 1)
     dl += [{}] * (n - len(dl))
     pu += [{}] * (n - len(pu))
+    for c in drop.deliver:  # the first flight serves the carriers with nothing this time
+        dl[0].setdefault(c, 0)
     return [Drop(drop.node, a, b) for a, b in zip(dl, pu, strict=True)]
 
 
