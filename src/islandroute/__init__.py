@@ -15,6 +15,9 @@ argument), ``InfeasibleError`` (which station cannot meet which rule); with
 ``allow_unserved=True`` the plan lists what it could not serve in ``plan.unserved``.
 """
 
+from islandroute.analysis.parcel_cost import compare_parcel_costs, parcel_cost_table
+from islandroute.analysis.siting import SitingReport, site
+from islandroute.datasets.candidates import candidate_table, read_candidates
 from islandroute.datasets.specs import load_network
 from islandroute.datasets.synthetic import archipelago
 from islandroute.datasets.tables import network_from_tables
@@ -41,6 +44,7 @@ from islandroute.model import (
     Unserved,
     Vehicle,
 )
+from islandroute.model.candidate import Candidate
 from islandroute.network import Travel, check_network
 from islandroute.planning.options import PlanOptions
 from islandroute.planning.planner import plan_week
@@ -49,6 +53,7 @@ from islandroute.validate import Violation, assert_valid, validate
 __version__ = "0.1.0"
 
 __all__ = [
+    "Candidate",
     "Carrier",
     "Ferry",
     "InfeasibleError",
@@ -65,6 +70,7 @@ __all__ = [
     "Road",
     "Route",
     "ServiceRules",
+    "SitingReport",
     "Station",
     "Travel",
     "Unserved",
@@ -72,10 +78,15 @@ __all__ = [
     "Violation",
     "archipelago",
     "assert_valid",
+    "candidate_table",
     "check_network",
+    "compare_parcel_costs",
     "load_network",
     "network_from_tables",
+    "parcel_cost_table",
     "plan_week",
+    "read_candidates",
+    "site",
     "validate",
     "zhoushan",
 ]
