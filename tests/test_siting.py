@@ -241,3 +241,11 @@ def test_cli_siting_bad_candidates_exit_2(tmp_path: Path, capsys: Any) -> None:
     code = main(["siting", "--network", net_path, "--candidates", str(bad), "--out", str(tmp_path)])
     assert code == 2
     assert "row 2: weekly_cost" in capsys.readouterr().err
+
+
+def test_site_the_planner_cannot_serve_is_closed_with_its_diagnosis() -> None:
+    night = coop(50.0).model_copy(update={"open": (180, 240)})  # 03:00-04:00: no van works
+    report = site(tiny_network(), [night], time_limit=3 * FAST, rounds=1, seed=0)
+    assert report.closed and "'site_co'" in str(report.closed[0])
+    assert "co" not in report.choice.values()
+    assert not ir.validate(report.sited_network, report.plan)

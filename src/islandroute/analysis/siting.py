@@ -59,6 +59,8 @@ MIN_PLAN_SECONDS = 1.0  # a week is never planned in less
 CP_SCALE = 100  # CP-SAT works in whole cents
 MAX_CLOSING_ROUNDS = 5  # re-solves after the planner rejects sites, at most
 SITE_PREFIX = "site_"
+PLAN_MARGIN_SECONDS = 1.0  # plan_week may overrun its limit by max(1 s, 5 %) ...
+PLAN_MARGIN_SHARE = 0.05  # ... and a siting run by as much of its whole limit
 WALK_COST_PER_KM_DEFAULT = 0.0  # CNY per parcel per km walked (0: walking is free)
 SEPARATE = "separate"
 
@@ -614,8 +616,9 @@ def site(
     progress: Callable[[str], None] | None = None,
 ) -> SitingReport:
     """Choose the stations and plan the week with them, against one station per village
-    (``baseline``, planned here when not given); returns within about ``time_limit``
-    (each week planned gets ``time_limit / (rounds + 2)``, and the planner's own margin).
+    (``baseline``, planned here when not given); returns within ``time_limit`` and the
+    planner's margin, max(1 s, 5 %) (each week planned gets ``time_limit / (rounds + 2)``;
+    a round starts only when it can end in time).
     """
     from islandroute.planning.planner import plan_week
 
@@ -692,7 +695,7 @@ def site(
         if len(history) > rounds:
             stopped = "rounds"
             break
-        if time.perf_counter() - t0 + plan_s + solver_s > time_limit:
+        if time.perf_counter() - t0 + plan_s + solver_s > time_limit + _margin(time_limit):
             stopped = "time_limit"
             break
         routing = _recalibrate(sited, plan, sites, cands, routing)
@@ -740,6 +743,11 @@ def baseline_station_costs(
         ]
         out[s.node] = min(here, default=cand[_own_of(s.node, eligible, cand)].weekly_cost)
     return out
+
+
+def _margin(time_limit: float) -> float:
+    """The planner's own margin over a time limit (``plan_week``: max(1 s, 5 %))."""
+    return max(PLAN_MARGIN_SECONDS, PLAN_MARGIN_SHARE * time_limit)
 
 
 def _check_args(
