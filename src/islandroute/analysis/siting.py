@@ -455,6 +455,7 @@ def solve_location(
                 m.add_hint(x[(s.node, cid)], own)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.max_deterministic_time = max(0.1, time_limit)  # the same stop each run
     solver.parameters.num_workers = 1  # deterministic
     solver.parameters.random_seed = seed
     status = solver.solve(m)
