@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from _common import machine, md_table, write_json, write_text
+from _common import RESULTS, machine, md_table, write_json, write_text
 
 import islandroute as ir
 from islandroute.analysis.parcel_cost import (
@@ -264,6 +264,28 @@ def zhoushan(args: argparse.Namespace) -> None:
         ]
     )
     write_text(f"{args.out}.md", text)
+    _zhoushan_map(net, tables, args)
+
+
+def _zhoushan_map(net: ir.Network, tables: dict[str, Any], args: argparse.Namespace) -> None:
+    """``results/<out>.png``: the cost per parcel per island, joint beside co-sited."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from islandroute.analysis.parcel_map import plot_cost_per_parcel
+
+    fig, axes = plt.subplots(1, 2, figsize=(16, 8))
+    for ax, label in zip(axes, ("joint", "co-sited"), strict=True):
+        plot_cost_per_parcel(
+            net,
+            tables[label],
+            ax,
+            threshold=args.threshold,
+            title=f"Zhoushan [{label}]: CNY per parcel",
+        )
+    fig.savefig(RESULTS / f"{args.out}.png", dpi=110, bbox_inches="tight")
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ threshold outlined. matplotlib is imported inside the function."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from islandroute.analysis.parcel_cost import THRESHOLD_DEFAULT, island_values
@@ -42,8 +43,9 @@ def plot_cost_per_parcel(
     threshold: float = THRESHOLD_DEFAULT,
     title: str | None = None,
 ) -> Any:
-    """Islands coloured by cost per parcel (a village table of
-    :func:`~islandroute.analysis.parcel_cost.parcel_cost_table`); returns the axes."""
+    """Islands coloured by cost per parcel, from a village table of
+    :func:`~islandroute.analysis.parcel_cost.parcel_cost_table` or ``{island: value}``;
+    returns the axes."""
     import matplotlib.pyplot as plt
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
@@ -51,7 +53,7 @@ def plot_cost_per_parcel(
 
     if ax is None:
         _fig, ax = plt.subplots(figsize=MAP_SIZE)
-    values = island_values(table)
+    values = dict(table) if isinstance(table, Mapping) else island_values(table)
     top = max([*values.values(), threshold, 1e-9])
     norm = Normalize(vmin=0.0, vmax=top)
     cmap = colormaps[COST_CMAP]
