@@ -276,14 +276,17 @@ def _zhoushan_map(net: ir.Network, tables: dict[str, Any], args: argparse.Namesp
 
     from islandroute.analysis.parcel_map import plot_cost_per_parcel
 
+    labels = ("joint", "co-sited")
+    top = max(float(island_table(tables[k]).cost_per_parcel.max()) for k in labels)
     fig, axes = plt.subplots(1, 2, figsize=(16, 8))
-    for ax, label in zip(axes, ("joint", "co-sited"), strict=True):
+    for ax, label in zip(axes, labels, strict=True):
         plot_cost_per_parcel(
             net,
             tables[label],
             ax,
             threshold=args.threshold,
             title=f"Zhoushan [{label}]: CNY per parcel",
+            vmax=top,
         )
     fig.savefig(RESULTS / f"{args.out}.png", dpi=110, bbox_inches="tight")
 

@@ -42,10 +42,11 @@ def plot_cost_per_parcel(
     *,
     threshold: float = THRESHOLD_DEFAULT,
     title: str | None = None,
+    vmax: float | None = None,
 ) -> Any:
     """Islands coloured by cost per parcel, from a village table of
     :func:`~islandroute.analysis.parcel_cost.parcel_cost_table` or ``{island: value}``;
-    returns the axes."""
+    ``vmax`` fixes the top of the colour scale (to compare maps); returns the axes."""
     import matplotlib.pyplot as plt
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
@@ -54,7 +55,7 @@ def plot_cost_per_parcel(
     if ax is None:
         _fig, ax = plt.subplots(figsize=MAP_SIZE)
     values = dict(table) if isinstance(table, Mapping) else island_values(table)
-    top = max([*values.values(), threshold, 1e-9])
+    top = vmax if vmax is not None else max([*values.values(), threshold, 1e-9])
     norm = Normalize(vmin=0.0, vmax=top)
     cmap = colormaps[COST_CMAP]
     outlines = {i.id: i.outline for i in network.islands if i.outline and len(i.outline) >= 3}

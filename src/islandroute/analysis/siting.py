@@ -422,6 +422,9 @@ def solve_location(
         m.add_exactly_one(x[(s.node, cid)] for cid in eligible[s.node] if cid in opened)
     for (_v, cid), var in x.items():
         m.add_implication(var, opened[cid])
+    for group in _places(net, [cand[c] for c in opened], villages).values():
+        if len(group) > 1:
+            m.add_at_most_one(opened[c] for c in group)
     for cid, var in opened.items():
         m.add(var <= sum(x[(s.node, cid)] for s in users[cid]))
         if cand[cid].kind != OWN and len(users[cid]) > 1:
@@ -462,6 +465,24 @@ def solve_location(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return {s.node: _own_of(s.node, eligible, cand) for s in villages}
     return {v: cid for (v, cid), var in x.items() if solver.value(var)}
+
+
+def _places(
+    net: Network, candidates: Sequence[Candidate], villages: Sequence[Station]
+) -> dict[str, list[str]]:
+    """Candidates grouped by the village point they stand on (within SAME_PLACE_KM): one
+    station a place, so at most one of each group opens."""
+    points = [net.node_by_id[s.node] for s in villages]
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in candidates:
+        at = [
+            p.id
+            for p in points
+            if p.island == c.island and place_km(net, p.lon, p.lat, c.lon, c.lat) <= SAME_PLACE_KM
+        ]
+        if at:
+            out[min(at)].append(c.id)
+    return out
 
 
 def _own_of(village: str, eligible: Mapping[str, list[str]], cand: Mapping[str, Candidate]) -> str:
@@ -506,9 +527,11 @@ def sited_network(
     stations = [s for s in net.stations if s.node not in served]
     sites: list[Site] = []
     referenced = _referenced(net)
+    taken: set[str] = set()
     for cid in sorted(groups):
         c, members = cand[cid], groups[cid]
-        node_id = _site_node(net, c, members, nodes, roads)
+        node_id = _site_node(net, c, members, nodes, roads, taken)
+        taken.add(node_id)
         for v in members:
             if v != node_id and v not in referenced:
                 kinds[v] = "junction"
@@ -538,15 +561,23 @@ def _referenced(net: Network) -> set[str]:
 
 
 def _site_node(
-    net: Network, c: Candidate, members: Sequence[str], nodes: dict[str, Node], roads: list[Road]
+    net: Network,
+    c: Candidate,
+    members: Sequence[str],
+    nodes: dict[str, Node],
+    roads: list[Road],
+    taken: set[str],
 ) -> str:
     """The node a site stands on: the nearest of its villages when within
-    SAME_PLACE_KM, else a new station node joined by an estimated road to it."""
+    SAME_PLACE_KM (and no other site stands there), else a new station node joined by
+    an estimated road to it."""
     near = min(
         members,
         key=lambda v: (place_km(net, nodes[v].lon, nodes[v].lat, c.lon, c.lat), v),
     )
-    if place_km(net, nodes[near].lon, nodes[near].lat, c.lon, c.lat) <= SAME_PLACE_KM:
+    if near not in taken and place_km(net, nodes[near].lon, nodes[near].lat, c.lon, c.lat) <= (
+        SAME_PLACE_KM
+    ):
         return near
     node_id = f"{SITE_PREFIX}{c.id}"
     if node_id in nodes:
