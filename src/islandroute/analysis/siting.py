@@ -35,14 +35,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from islandroute.analysis.parcel_cost import station_route_costs
+from islandroute.analysis.parcel_cost import road_zones, station_route_costs
 from islandroute.datasets.candidates import (
     SAME_PLACE_KM,
     WALK_KM_DEFAULT,
     place_km,
     walking_km,
 )
-from islandroute.datasets.tables import DETOUR_FACTOR, ROAD_SPEED_KMH, estimated_road
+from islandroute.datasets.tables import (
+    DETOUR_FACTOR,
+    KM_DECIMALS,
+    MINUTE_DECIMALS,
+    ROAD_SPEED_KMH,
+)
 from islandroute.errors import InfeasibleError, NetworkError, OptionsError, Problem
 from islandroute.model.candidate import OWN, Candidate
 from islandroute.model.network import Network, Node, Road, Station
@@ -528,9 +533,10 @@ def sited_network(
     sites: list[Site] = []
     referenced = _referenced(net)
     taken: set[str] = set()
+    zones = road_zones(net)
     for cid in sorted(groups):
         c, members = cand[cid], groups[cid]
-        node_id = _site_node(net, c, members, nodes, roads, taken)
+        node_id = _site_node(net, c, members, nodes, roads, taken, zones)
         taken.add(node_id)
         for v in members:
             if v != node_id and v not in referenced:
@@ -567,10 +573,12 @@ def _site_node(
     nodes: dict[str, Node],
     roads: list[Road],
     taken: set[str],
+    zones: Mapping[str, int],
 ) -> str:
     """The node a site stands on: the nearest of its villages when within
     SAME_PLACE_KM (and no other site stands there), else a new station node joined by
-    an estimated road to it."""
+    estimated roads to that village and to the nearest other node of its road zone (a
+    terminal to its pier, a co-operative to the town's depot)."""
     near = min(
         members,
         key=lambda v: (place_km(net, nodes[v].lon, nodes[v].lat, c.lon, c.lat), v),
@@ -588,14 +596,31 @@ def _site_node(
         id=node_id, kind="station", island=c.island, lon=c.lon, lat=c.lat, name=c.name
     )
     if net.roads or net.geometry != "planar":  # planar networks without roads go straight
-        a = {"id": node_id, "lon": c.lon, "lat": c.lat}
-        b = {"id": near, "lon": nodes[near].lon, "lat": nodes[near].lat}
-        road = estimated_road(a, b)
-        if net.geometry == "planar":
-            km = place_km(net, c.lon, c.lat, nodes[near].lon, nodes[near].lat) * DETOUR_FACTOR
-            road.update(km=round(km, 3), minutes=round(km / ROAD_SPEED_KMH * 60, 1))
-        roads.append(Road.model_validate(road))
+        here = [
+            n
+            for n in net.nodes
+            if n.island == c.island and zones.get(n.id) == zones.get(near) and n.id != near
+        ]
+        closest = min(here, key=lambda n: (_km_to(net, c, n), n.id), default=None)
+        for end in [near] + ([closest.id] if closest is not None else []):
+            roads.append(_road_to(net, c, node_id, nodes[end]))
     return node_id
+
+
+def _km_to(net: Network, c: Candidate, n: Node) -> float:
+    return place_km(net, c.lon, c.lat, n.lon, n.lat)
+
+
+def _road_to(net: Network, c: Candidate, node_id: str, end: Node) -> Road:
+    """An estimated road from a new site node to ``end`` (straight line x DETOUR_FACTOR
+    at ROAD_SPEED_KMH)."""
+    km = _km_to(net, c, end) * DETOUR_FACTOR
+    return Road(
+        a=node_id,
+        b=end.id,
+        km=round(km, KM_DECIMALS),
+        minutes=round(km / ROAD_SPEED_KMH * 60, MINUTE_DECIMALS),
+    )
 
 
 def _merged_station(net: Network, node: str, c: Candidate, members: Sequence[str]) -> Station:
