@@ -249,3 +249,21 @@ def test_site_the_planner_cannot_serve_is_closed_with_its_diagnosis() -> None:
     assert report.closed and "'site_co'" in str(report.closed[0])
     assert "co" not in report.choice.values()
     assert not ir.validate(report.sited_network, report.plan)
+
+
+def test_site_honours_its_time_limit() -> None:
+    import time
+
+    net = ir.archipelago(12, 4, 2, seed=5)
+    t0 = time.perf_counter()
+    report = site(net, candidate_table(net, 3.0), walk_km=3.0, time_limit=4.0, rounds=10)
+    elapsed = time.perf_counter() - t0
+    assert elapsed <= 4.0 + 1.0 + 1.0  # the limit, the planner's margin, a second of slack
+    assert report.stopped in ("time_limit", "choice_repeated", "rounds")
+
+
+def test_one_site_a_place() -> None:
+    net = tiny_network()
+    twin = Candidate(id="p1", kind="post_station", island="a", lon=122.02, lat=30.0, weekly_cost=1)
+    choice = choose(net, [twin, twin.model_copy(update={"id": "p2"})], walk_km=1.0)
+    assert len({c for c in choice.values() if c in ("p1", "p2")}) == 1
