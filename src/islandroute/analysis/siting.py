@@ -398,11 +398,13 @@ def solve_location(
     closed: frozenset[str] = frozenset(),
     time_limit: float = SOLVER_SECONDS,
     seed: int = 0,
+    notes: list[str] | None = None,
 ) -> dict[str, str]:
     """CP-SAT: each village assigned to exactly one open candidate it may use, at the
     least station + estimated routing (+ walking) cost; returns village -> candidate.
     ``closed`` candidates are never opened; each village's own station always may be
-    (it is the start the solver is given), so a choice always exists."""
+    (it is the start the solver is given), so a choice always exists. ``notes`` (when
+    given) gets how the solve ended: optimal, feasible, or no solution in time."""
     from ortools.sat.python import cp_model
 
     cand = {c.id: c for c in candidates}
@@ -467,7 +469,11 @@ def solve_location(
     solver.parameters.num_workers = 1  # deterministic
     solver.parameters.random_seed = seed
     status = solver.solve(m)
+    if notes is not None:
+        notes.append(solver.status_name(status).lower())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if notes is not None:
+            notes[-1] += ": no choice in time, every village at its own station"
         return {s.node: _own_of(s.node, eligible, cand) for s in villages}
     return {v: cid for (v, cid), var in x.items() if solver.value(var)}
 
@@ -703,6 +709,7 @@ def site(
     best: tuple[float, dict[str, str], Network, list[Site], Plan] | None = None
     stopped = "rounds"
     attempts = 0
+    notes: list[str] = []
     while True:
         choice = solve_location(
             net,
@@ -715,6 +722,7 @@ def site(
             closed=frozenset(closed),
             time_limit=solver_s,
             seed=seed,
+            notes=notes,
         )
         if choice in seen:
             stopped = "choice_repeated"
@@ -745,6 +753,7 @@ def site(
                 "stations": len(sites),
                 "estimated_cost": round(estimated, 2),
                 "planned_cost": round(total, 2),
+                "solver": notes[-1],
             }
         )
         if best is None or total < best[0] - 1e-6:
