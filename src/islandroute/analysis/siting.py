@@ -735,12 +735,16 @@ def site(
         except InfeasibleError as err:
             bad = _sites_at_fault(err, sites)
             attempts += 1
-            if not bad or attempts > MAX_CLOSING_ROUNDS:
+            late = time.perf_counter() - t0 + plan_s > time_limit + _margin(time_limit)
+            if not bad or attempts > MAX_CLOSING_ROUNDS or (late and best is None):
                 raise
             closed |= bad
             diagnoses += [
                 p for p in err.problems if any(_names(p, s) for s in sites if s.candidate in bad)
             ]
+            if late:
+                stopped = "time_limit"
+                break
             continue
         station_cost = {s.node: s.weekly_cost for s in sites} | {v: own_weekly_cost for v in kept}
         total = plan.totals.cost + sum(station_cost.values())
@@ -765,7 +769,8 @@ def site(
             stopped = "time_limit"
             break
         routing = _recalibrate(sited, plan, sites, cands, routing)
-    assert best is not None
+    if best is None:  # every choice left was one already planned and refused
+        raise InfeasibleError(diagnoses or [Problem("site", "choice", "no sited week planned")])
     total, choice, sited, sites, plan = best
     station_cost = {s.node: s.weekly_cost for s in sites} | {v: own_weekly_cost for v in kept}
     report = SitingReport(
