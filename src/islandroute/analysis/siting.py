@@ -13,12 +13,12 @@ week with the chosen stations, against one station per village.
    site's opening hours), standing on a village node when it is within
    ``SAME_PLACE_KM`` of one, else on a new node joined by an estimated road to the
    nearest of its villages; the other villages' nodes become junctions.
-3. **Re-planning**: the sited week is planned with :func:`~islandroute.plan_week`; each
-   open site's estimate becomes its planned cost (its share of the routes, as
-   :mod:`~islandroute.analysis.parcel_cost` allocates them), the other candidates of
-   each island are scaled by the island's planned/estimated ratio, and CP-SAT solves
-   again, for up to ``rounds`` rounds: it stops when the choice repeats or time is
-   short. The cheapest week planned (routes + stations) is kept.
+3. **Re-planning**: the sited week is planned with :func:`~islandroute.plan_week`; every
+   candidate's first estimate is scaled by its island's ratio of planned route cost
+   (the open sites' shares of the routes, as :mod:`~islandroute.analysis.parcel_cost`
+   allocates them) to first estimates, and CP-SAT solves again, for up to ``rounds``
+   rounds: it stops when the choice repeats or time is short. The cheapest week
+   planned (routes + stations) is kept.
 
 A site the planner finds infeasible (its hours, its load) is closed with the planner's
 diagnosis in ``report.closed`` and the choice solved again: never a silent drop.
@@ -59,7 +59,8 @@ from islandroute.planning.options import Mode
 OWN_WEEKLY_COST_DEFAULT = 350.0
 ROUNDS_DEFAULT = 3  # re-planning rounds after the first sited week
 TIME_LIMIT_DEFAULT = 120.0  # seconds for the whole siting run
-SOLVER_SECONDS = 2.0  # at most this long for one CP-SAT solve
+SOLVER_SECONDS = 5.0  # at most this long for one CP-SAT solve (all groups)
+MIN_PART_SECONDS = 0.05  # the least a group of neighbouring villages gets
 MIN_PLAN_SECONDS = 1.0  # a week is never planned in less
 CP_SCALE = 100  # CP-SAT works in whole cents
 MAX_CLOSING_ROUNDS = 5  # re-solves after the planner rejects sites, at most
@@ -403,12 +404,89 @@ def solve_location(
     """CP-SAT: each village assigned to exactly one open candidate it may use, at the
     least station + estimated routing (+ walking) cost; returns village -> candidate.
     ``closed`` candidates are never opened; each village's own station always may be
-    (it is the start the solver is given), so a choice always exists. ``notes`` (when
-    given) gets how the solve ended: optimal, feasible, or no solution in time."""
+    (it is the start the solver is given), so a choice always exists. Villages that
+    share no usable site are independent: each group of neighbours is solved on its own,
+    with its share of the time left of ``time_limit``. ``notes`` (when given) gets how
+    the solve ended: optimal, feasible, or no choice in time (and in how many groups)."""
+    limits = load_limits(net, villages, mode)
+    parts = neighbour_groups(candidates, villages, eligible)
+    choice: dict[str, str] = {}
+    ends: list[str] = []
+    end = time.perf_counter() + time_limit
+    left = len(villages)
+    for part in sorted(parts, key=len):  # small groups first: the time they leave goes on
+        share = max(MIN_PART_SECONDS, (end - time.perf_counter()) * len(part) / max(1, left))
+        left -= len(part)
+        choice |= _solve_part(
+            net,
+            candidates,
+            part,
+            eligible,
+            routing,
+            limits,
+            mode,
+            walk_cost_per_km,
+            closed,
+            share,
+            seed,
+            ends,
+        )
+    if notes is not None:
+        worst = next((e for e in ("unknown", "feasible") if e in ends), "optimal")
+        n = sum(1 for e in ends if e == worst)
+        notes.append(worst if worst == "optimal" else f"{worst} in {n} of {len(parts)} groups")
+    return choice
+
+
+def neighbour_groups(
+    candidates: Sequence[Candidate],
+    villages: Sequence[Station],
+    eligible: Mapping[str, list[str]],
+) -> list[list[Station]]:
+    """Villages joined when they may use one shared (non-own) site, in network order:
+    the groups the location model splits into."""
+    kind = {c.id: c.kind for c in candidates}
+    parent = list(range(len(villages)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[str, int] = {}
+    for i, s in enumerate(villages):
+        for cid in eligible[s.node]:
+            if kind[cid] == OWN:
+                continue
+            j = first.setdefault(cid, i)
+            a, b = find(i), find(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[Station]] = defaultdict(list)
+    for i, s in enumerate(villages):
+        groups[find(i)].append(s)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _solve_part(
+    net: Network,
+    candidates: Sequence[Candidate],
+    villages: Sequence[Station],
+    eligible: Mapping[str, list[str]],
+    routing: Mapping[str, float],
+    limits: Mapping[tuple[str, str], int],
+    mode: str,
+    walk_cost_per_km: float,
+    closed: frozenset[str],
+    time_limit: float,
+    seed: int,
+    ends: list[str],
+) -> dict[str, str]:
+    """The location model of one group of neighbouring villages (see solve_location)."""
     from ortools.sat.python import cp_model
 
     cand = {c.id: c for c in candidates}
-    limits = load_limits(net, villages, mode)
     m = cp_model.CpModel()
     used = sorted(
         {
@@ -469,11 +547,8 @@ def solve_location(
     solver.parameters.num_workers = 1  # deterministic
     solver.parameters.random_seed = seed
     status = solver.solve(m)
-    if notes is not None:
-        notes.append(solver.status_name(status).lower())
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if notes is not None:
-            notes[-1] += ": no choice in time, every village at its own station"
+    ends.append(solver.status_name(status).lower())
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no choice in time: own stations
         return {s.node: _own_of(s.node, eligible, cand) for s in villages}
     return {v: cid for (v, cid), var in x.items() if solver.value(var)}
 
@@ -693,7 +768,7 @@ def site(
     check_candidates(net, cands)
     cand = {c.id: c for c in cands}
     eligible = eligibility(net, cands, villages, walk_km)
-    routing = estimate_routing(net, cands, villages, eligible, mode)
+    routing = initial = estimate_routing(net, cands, villages, eligible, mode)
     plan_s = max(MIN_PLAN_SECONDS, time_limit / (rounds + 2))
     solver_s = min(SOLVER_SECONDS, plan_s / 4)
     own_cost = baseline_station_costs(net, cand, villages, eligible)
@@ -768,7 +843,7 @@ def site(
         if time.perf_counter() - t0 + plan_s + solver_s > time_limit + _margin(time_limit):
             stopped = "time_limit"
             break
-        routing = _recalibrate(sited, plan, sites, cands, routing)
+        routing = _recalibrate(sited, plan, sites, cands, initial)
     if best is None:  # every choice left was one already planned and refused
         raise InfeasibleError(diagnoses or [Problem("site", "choice", "no sited week planned")])
     total, choice, sited, sites, plan = best
@@ -854,23 +929,21 @@ def _recalibrate(
     plan: Plan,
     sites: Sequence[Site],
     candidates: Sequence[Candidate],
-    routing: Mapping[str, float],
+    initial: Mapping[str, float],
 ) -> dict[str, float]:
-    """New routing estimates: each open site's planned share of the routes; every other
-    candidate scaled by its island's planned/estimated ratio over the open sites."""
+    """New routing estimates: every candidate's first estimate times its island's ratio
+    of planned route cost (the open sites' shares of the routes) to first estimates, so
+    a stop costs what the island's planned week says, crossings included, whichever
+    sites are open (a share by parcels would make a shared site look dear)."""
     planned, _parcels_at = station_route_costs(sited, plan)
     island_of = {c.id: c.island for c in candidates}
     est: dict[str, float] = defaultdict(float)
     got: dict[str, float] = defaultdict(float)
-    out = dict(routing)
     for s in sites:
         isl = island_of[s.candidate]
-        est[isl] += routing.get(s.candidate, 0.0)
+        est[isl] += initial.get(s.candidate, 0.0)
         got[isl] += planned.get(s.node, 0.0)
-        out[s.candidate] = planned.get(s.node, 0.0)
-    opened = {s.candidate for s in sites}
-    for cid, value in routing.items():
-        isl = island_of[cid]
-        if cid not in opened and est[isl] > 0:
-            out[cid] = value * got[isl] / est[isl]
-    return out
+    return {
+        cid: value * (got[island_of[cid]] / est[island_of[cid]] if est[island_of[cid]] > 0 else 1)
+        for cid, value in initial.items()
+    }
