@@ -16,6 +16,9 @@ argument), ``InfeasibleError`` (which station cannot meet which rule); with
 """
 
 from islandroute.analysis.drones import DroneScenarios, drone_scenarios
+from islandroute.analysis.parcel_cost import compare_parcel_costs, parcel_cost_table
+from islandroute.analysis.siting import SitingReport, site
+from islandroute.datasets.candidates import candidate_table, read_candidates
 from islandroute.datasets.specs import load_network
 from islandroute.datasets.synthetic import archipelago
 from islandroute.datasets.tables import network_from_tables
@@ -43,6 +46,7 @@ from islandroute.model import (
     Unserved,
     Vehicle,
 )
+from islandroute.model.candidate import Candidate
 from islandroute.network import Travel, check_network
 from islandroute.planning.drones import DroneWeek, ground_drones, plan_with_drones
 from islandroute.planning.options import PlanOptions
@@ -52,6 +56,7 @@ from islandroute.validate import Violation, assert_valid, validate
 __version__ = "0.1.0"
 
 __all__ = [
+    "Candidate",
     "Carrier",
     "DroneScenarios",
     "DroneWeek",
@@ -70,6 +75,7 @@ __all__ = [
     "Road",
     "Route",
     "ServiceRules",
+    "SitingReport",
     "Station",
     "Travel",
     "Unserved",
@@ -77,13 +83,18 @@ __all__ = [
     "Violation",
     "archipelago",
     "assert_valid",
+    "candidate_table",
     "check_network",
+    "compare_parcel_costs",
     "drone_scenarios",
     "ground_drones",
     "load_network",
     "network_from_tables",
+    "parcel_cost_table",
     "plan_week",
     "plan_with_drones",
+    "read_candidates",
+    "site",
     "validate",
     "zhoushan",
     "zhoushan_drone_fleet",

@@ -7,17 +7,19 @@ traceback, and the command exits non-zero.
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from islandroute.console import progress_shown
 from islandroute.datasets.specs import BUILT_IN, load_network
 from islandroute.errors import IslandrouteError, OptionsError, Problem
 from islandroute.model import Network, Plan
+from islandroute.model.plan import Mode
 from islandroute.planning.options import MAX_SEED, MAX_TIME_LIMIT, MAX_WORKERS
 from islandroute.tables import table
 
@@ -482,6 +484,196 @@ def _cmd_drones(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if violations else EXIT_OK
 
 
+# ---- co-sited stations and the cost of a parcel (issue 14) -----------------------------
+
+
+def _add_siting_commands(sub: Any, shows: Any) -> None:
+    """``islandroute siting`` and ``islandroute parcel-cost``."""
+    from islandroute.analysis.parcel_cost import THRESHOLD_DEFAULT
+    from islandroute.analysis.siting import ROUNDS_DEFAULT, TIME_LIMIT_DEFAULT
+    from islandroute.datasets.candidates import WALK_KM_DEFAULT
+
+    sit = sub.add_parser(
+        "siting", help="co-sited stations (合作设站) against one per village", formatter_class=shows
+    )
+    sit.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
+    sit.add_argument("--candidates", required=True, help="the candidate sites table (.csv)")
+    sit.add_argument("--walk-km", type=_km, default=WALK_KM_DEFAULT, help="walking distance, km")
+    sit.add_argument("--mode", choices=["joint", "separate"], default="joint", help="planning mode")
+    sit.add_argument(
+        "--time-limit", type=seconds, default=TIME_LIMIT_DEFAULT, help="seconds for the whole run"
+    )
+    sit.add_argument(
+        "--rounds", type=_whole(0, 100), default=ROUNDS_DEFAULT, help="re-planning rounds"
+    )
+    sit.add_argument("--seed", type=seed_number, default=0, help="the same seed, the same choice")
+    sit.add_argument("--threshold", type=_money, default=THRESHOLD_DEFAULT, help="CNY per parcel")
+    sit.add_argument("--out", default="siting", help="the folder written")
+    sit.add_argument("--quiet", action="store_true", help="no progress lines")
+    sit.set_defaults(func=_cmd_siting)
+
+    pc = sub.add_parser(
+        "parcel-cost",
+        help="cost per parcel per island and village (二次收费)",
+        formatter_class=shows,
+    )
+    pc.add_argument("--network", default=BUILT_IN, help=NETWORK_HELP)
+    pc.add_argument(
+        "--plan",
+        action="append",
+        default=None,
+        help="a plan document (repeat); none: plan joint and separate weeks",
+    )
+    pc.add_argument(
+        "--candidates",
+        default=None,
+        help="candidate sites: each village's "
+        "station cost is its cheapest site at the village point (none: routes only)",
+    )
+    pc.add_argument("--threshold", type=_money, default=THRESHOLD_DEFAULT, help="CNY per parcel")
+    pc.add_argument(
+        "--time-limit", type=seconds, default=60.0, help="seconds for both weeks (without --plan)"
+    )
+    pc.add_argument("--seed", type=seed_number, default=0, help="the same seed, the same weeks")
+    pc.add_argument("--out", default="parcel-cost", help="the folder written")
+    pc.add_argument("--top", type=_whole(1, 10_000), default=10, help="islands printed")
+    pc.add_argument("--quiet", action="store_true", help="no progress lines")
+    pc.set_defaults(func=_cmd_parcel_cost)
+
+
+def _number_in(low: float, high: float, what: str) -> Callable[[str], float]:
+    """An argparse type: a finite number in ``low..high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"must be {what} in {low:g}..{high:g}, got {text!r}")
+        return value
+
+    return parse
+
+
+_km = _number_in(0.0, 100.0, "km")
+_money = _number_in(0.0, 1e6, "a cost")
+
+
+def _cmd_siting(args: argparse.Namespace) -> int:
+    from islandroute.analysis.parcel_cost import (
+        compare_parcel_costs,
+        parcel_cost_table,
+    )
+    from islandroute.analysis.siting import site
+    from islandroute.datasets.candidates import read_candidates
+    from islandroute.model.exchange import dumps
+
+    out = Path(args.out)
+    for name in ("report.json", "network.json", "plan.json", "parcel_cost.csv"):
+        prepare_output(str(out / name), [args.network, args.candidates])
+    net = load_network(args.network)
+    cands = read_candidates(args.candidates)
+    report = site(
+        net,
+        cands,
+        walk_km=args.walk_km,
+        mode=args.mode,
+        time_limit=args.time_limit,
+        rounds=args.rounds,
+        seed=args.seed,
+    )
+    print(report.text())
+    base = parcel_cost_table(
+        net,
+        report.baseline_plan,
+        station_costs=report.baseline_station_costs,
+        threshold=args.threshold,
+    )
+    sited = parcel_cost_table(
+        report.sited_network,
+        report.plan,
+        station_costs=report.station_costs(),
+        members=report.members(),
+        threshold=args.threshold,
+    )
+    both = compare_parcel_costs({"one per village": base, "co-sited": sited}, args.threshold)
+    print(both.head(10).to_string(index=False))
+    dumps(report.to_dict(), indent=1, path=str(out / "report.json"))
+    report.sited_network.to_json(str(out / "network.json"))
+    report.plan.to_json(str(out / "plan.json"))
+    emit(both.to_csv(index=False), str(out / "parcel_cost.csv"))
+    print(f"wrote report.json, network.json, plan.json and parcel_cost.csv to {out}")
+    return EXIT_OK
+
+
+MAP_DPI = 120  # the cost-per-parcel map's resolution
+
+
+def _cmd_parcel_cost(args: argparse.Namespace) -> int:
+    from islandroute.analysis.parcel_cost import (
+        compare_parcel_costs,
+        parcel_cost_table,
+    )
+    from islandroute.analysis.parcel_map import plot_cost_per_parcel
+    from islandroute.analysis.siting import (
+        baseline_station_costs,
+        check_candidates,
+        eligibility,
+        split_villages,
+        with_own,
+    )
+    from islandroute.datasets.candidates import WALK_KM_DEFAULT, read_candidates
+    from islandroute.model.exchange import read_plan, write_text_atomic
+    from islandroute.planning.planner import plan_week
+    from islandroute.progress import log_progress
+
+    out = Path(args.out)
+    for name in ("villages.csv", "islands.csv", "map.png"):
+        prepare_output(str(out / name), [args.network, *(args.plan or [])])
+    net = load_network(args.network)
+    costs: dict[str, float] = {}
+    if args.candidates:
+        villages, _kept = split_villages(net)
+        cands = with_own(net, read_candidates(args.candidates), villages)
+        check_candidates(net, cands)
+        eligible = eligibility(net, cands, villages, WALK_KM_DEFAULT)
+        costs = baseline_station_costs(net, {c.id: c for c in cands}, villages, eligible)
+    plans: dict[str, Plan] = {}
+    for path in args.plan or []:
+        plan = Plan.from_dict(read_plan(path))
+        plans[f"{Path(path).stem} ({plan.mode})"] = plan
+    if not plans:
+        modes: tuple[Mode, ...] = ("joint", "separate")
+        for mode in modes:  # the two weeks share the time limit
+            log_progress(f"planning the {mode} week")
+            limit = args.time_limit / len(modes)
+            plans[mode] = plan_week(net, mode, time_limit=limit, seed=args.seed)
+    tables = {
+        label: parcel_cost_table(net, p, station_costs=costs, threshold=args.threshold)
+        for label, p in plans.items()
+    }
+    both = compare_parcel_costs(tables, args.threshold)
+    print(both.head(args.top).to_string(index=False))
+    import pandas as pd
+
+    villages_frame = pd.concat([t.assign(plan=label) for label, t in tables.items()])
+    emit(villages_frame.to_csv(index=False), str(out / "villages.csv"))
+    emit(both.to_csv(index=False), str(out / "islands.csv"))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    first = next(iter(tables))
+    ax = plot_cost_per_parcel(
+        net, tables[first], threshold=args.threshold, title=f"{net.name} [{first}]: cost per parcel"
+    )
+    picture = io.BytesIO()
+    ax.figure.savefig(picture, format="png", dpi=MAP_DPI, bbox_inches="tight")
+    write_text_atomic(out / "map.png", picture.getvalue())
+    print(f"wrote villages.csv, islands.csv and map.png to {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from islandroute import __version__
 
@@ -597,6 +789,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="report.html", help="the HTML file written (- for stdout)")
     rep.set_defaults(func=_cmd_report)
     _add_drones_command(sub, shows)
+    _add_siting_commands(sub, shows)
     return p
 
 
