@@ -8,9 +8,9 @@ cheapest candidate standing at the village point) against the co-sited stations 
 ``islandroute.analysis.siting.site`` (candidates from ``candidate_table``, walking
 ``--walk-km``). The cost per parcel is ``parcel_cost_table``'s, per island.
 
-Drones are a hook: ``DRONE_PLANNER`` names a function ``(net, mode, time_limit, seed) ->
-Plan``; when it cannot be imported the drone columns say so and stay empty. When it
-exists, its plans are costed by the same functions (any plan can be).
+Drones: the Zhoushan multirotor (estimated figures, DRONES.md) at each county complex,
+planned with the vans by ``plan_with_drones`` (the stations that save cost), on the
+villages' network and on the co-sited one; costed by the same functions.
 
     .venv/bin/python benchmarks/remote.py                     # seeds 0-2, 10 s a week
     .venv/bin/python benchmarks/remote.py --zhoushan -t 60    # Zhoushan, 60 s a week
@@ -19,9 +19,7 @@ exists, its plans are costed by the same functions (any plan can be).
 from __future__ import annotations
 
 import argparse
-import importlib
 import time
-from collections.abc import Callable
 from typing import Any
 
 from _common import RESULTS, machine, md_table, write_json, write_text
@@ -35,23 +33,26 @@ from islandroute.analysis.parcel_cost import (
 )
 from islandroute.analysis.siting import SitingReport, site
 from islandroute.datasets.candidates import candidate_table
+from islandroute.datasets.zhoushan_drones import drones_at
 
-#: Where a drone planner will live: "module:function", called as (net, mode, time_limit, seed).
-DRONE_PLANNER = "islandroute.planning.drones:plan_week_with_drones"
+#: The drones of the generated scenarios: the Zhoushan multirotor (DRONES.md) at each
+#: county complex, shared by the carriers; they take the stations that save cost.
+DRONE_MODEL = "multirotor"
 #: Generated archipelagos: many small islands, most reached by boat.
 STATIONS, ISLANDS, CARRIERS = 60, 20, 3
 ACCESS = {"share_bridge": 0.2, "share_vehicle_ferry": 0.4, "share_boat_only": 0.4}
 WALK_KM_GENERATED = 2.0  # generated villages stand kilometres apart: a longer walk
 ROUNDS = 1  # re-planning rounds of each siting run
+SCENARIOS = ("vans_boats", "co_sited", "drones", "both")
 
 
-def drone_planner() -> Callable[..., ir.Plan] | None:
-    """The drone planner of ``DRONE_PLANNER``, or None while there is none."""
-    module, _, name = DRONE_PLANNER.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-    except (ImportError, AttributeError):
-        return None
+def with_drones(net: ir.Network) -> ir.Network:
+    """The network with a drone at each county complex (the processing centre's hub when
+    it has none)."""
+    bases = [n.id for n in net.nodes if n.role == "county_complex"] or [
+        n.id for n in net.nodes if n.kind == "hub"
+    ][:1]
+    return net.replace(vehicles=[*net.vehicles, *drones_at(bases, DRONE_MODEL)])
 
 
 def _summary(
@@ -79,16 +80,14 @@ def _drones(
     net: ir.Network, report: SitingReport, args: argparse.Namespace, seed: int
 ) -> dict[str, Any]:
     """The drone columns: vans, boats and drones; and drones on the co-sited network."""
-    planner = drone_planner()
-    if planner is None:
-        return {"drones": None, "both": None, "note": f"no drone planner ({DRONE_PLANNER})"}
-    sited = report.sited_network
-    drones = planner(net, "joint", args.time_limit, seed)
-    both = planner(sited, "joint", args.time_limit, seed)
+    flying, sited = with_drones(net), with_drones(report.sited_network)
+    drones = ir.plan_with_drones(flying, "joint", time_limit=args.time_limit, seed=seed)
+    both = ir.plan_with_drones(sited, "joint", time_limit=args.time_limit, seed=seed)
     return {
-        "drones": _summary(net, drones, report.baseline_station_costs, args.threshold),
+        "drones": _summary(flying, drones.plan, report.baseline_station_costs, args.threshold),
+        "drone_stations": [len(drones.served), len(both.served)],
         "both": _summary(
-            sited, both, report.station_costs(), args.threshold, members=report.members()
+            sited, both.plan, report.station_costs(), args.threshold, members=report.members()
         ),
     }
 
@@ -153,6 +152,7 @@ def _generated_md(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
             "co-sited",
             "saving %",
             "drones",
+            "drone stations",
             "both",
             "cost/parcel",
             "co-sited /parcel",
@@ -170,6 +170,7 @@ def _generated_md(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 _cost(r["co_sited"]),
                 round(100 * (1 - r["co_sited"]["cost"] / r["vans_boats"]["cost"]), 1),
                 _cost(r["drones"]),
+                " / ".join(str(n) for n in r["drone_stations"]),
                 _cost(r["both"]),
                 r["vans_boats"]["per_parcel"],
                 r["co_sited"]["per_parcel"],
@@ -177,12 +178,11 @@ def _generated_md(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 r["co_sited"]["worst_island"],
                 r["vans_boats"]["islands_above"],
                 r["co_sited"]["islands_above"],
-                "yes" if r["vans_boats"]["valid"] and r["co_sited"]["valid"] else "NO",
+                "yes" if all(r[k]["valid"] for k in SCENARIOS) else "NO",
             ]
             for r in rows
         ],
     )
-    note = rows[0].get("note", "") if rows else ""
     return "\n".join(
         [
             f"# Remote islands: {STATIONS} stations on {ISLANDS} islands ({CARRIERS} carriers), "
@@ -194,7 +194,8 @@ def _generated_md(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
             "",
             table,
             "",
-            f"Drones: {note or 'planned by ' + DRONE_PLANNER}.",
+            f"Drones: a {DRONE_MODEL} at each county complex, taking the stations that save "
+            "cost (drone stations: on the villages' network / on the co-sited one).",
             "",
         ]
     )

@@ -91,7 +91,13 @@ def test_cli_report_to_file_and_stdout(
     out = tmp_path / "r.html"
     args = ["report", "--network", str(net_file), "--plan", str(a), "--compare", str(b)]
     assert main([*args, "--out", str(out)]) == 0
-    assert len(_data(out.read_text(encoding="utf-8"))["plans"]) == 2
+    data = _data(out.read_text(encoding="utf-8"))
+    assert len(data["plans"]) == 2
+    shading = data["shading"]  # the cost per parcel of each island, each plan
+    assert shading["threshold"] == 3.0 and len(shading["values"]) == 2
+    served = {net.node_by_id[s.node].island for s in net.stations}
+    assert set(shading["values"][0]) == served
+    assert all(v > 0 for v in shading["values"][0].values())
     capsys.readouterr()
     assert main([*args, "--out", "-"]) == 0
     captured = capsys.readouterr()

@@ -377,7 +377,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     """``report``: the interactive HTML page of a plan (and a compared plan beside it)."""
     from islandroute.model.exchange import read_plan
-    from islandroute.report import report_html
+    from islandroute.report import cost_per_parcel_shading, report_html
 
     inputs = [args.network, args.plan] + ([args.compare] if args.compare else [])
     prepare_output(args.out, inputs)
@@ -389,7 +389,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
             raise OptionsError(
                 Problem(name, p.network, f"is a plan of another network than {net.name!r}")
             )
-    emit(report_html(net, plan, other), args.out)
+    shading = None
+    if args.threshold > 0:
+        shown = [plan] if other is None else [plan, other]
+        shading = cost_per_parcel_shading(net, shown, args.threshold)
+    emit(report_html(net, plan, other, shading=shading), args.out)
     tell(f"wrote {args.out}", args.out)
     return EXIT_OK
 
@@ -785,6 +789,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--plan", required=True, help="the plan document")
     rep.add_argument(
         "--compare", default=None, help="a second plan of the same network, shown beside it"
+    )
+    rep.add_argument(
+        "--threshold",
+        type=_money,
+        default=3.0,
+        help="islands dearer than this many CNY a parcel are flagged (0: no cost map)",
     )
     rep.add_argument("--out", default="report.html", help="the HTML file written (- for stdout)")
     rep.set_defaults(func=_cmd_report)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from islandroute.analysis.flows import flows
+from islandroute.analysis.parcel_cost import THRESHOLD_DEFAULT
 from islandroute.geojson import RoadPaths, route_parts
 from islandroute.model.exchange import write_text_atomic
 from islandroute.model.network import Network
@@ -59,6 +60,17 @@ class IslandShading:
     title: str
     per_plan: tuple[Mapping[str, float], ...]
     threshold: float | None = None
+
+
+def cost_per_parcel_shading(
+    net: Network, plans: list[Plan], threshold: float = THRESHOLD_DEFAULT
+) -> IslandShading:
+    """Each island's delivery cost per parcel (routes, boats and fares, 二次收费's figure)
+    in each plan; islands dearer than ``threshold`` CNY a parcel flagged."""
+    from islandroute.analysis.parcel_cost import island_values, parcel_cost_table
+
+    values = tuple(island_values(parcel_cost_table(net, p, threshold=threshold)) for p in plans)
+    return IslandShading("delivery cost per parcel (CNY)", values, threshold)
 
 
 def report_html(

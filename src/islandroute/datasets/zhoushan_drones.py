@@ -10,6 +10,7 @@ shipped ``data/zhoushan/drones.json``; every figure's source (or estimate) is in
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib.resources import files
 from typing import Any
 
@@ -61,6 +62,27 @@ def zhoushan_drone_fleet(net: Network | None = None) -> tuple[Vehicle, ...]:
             )
         )
     return tuple(out)
+
+
+def drones_at(bases: Sequence[str], model: str = "multirotor") -> tuple[Vehicle, ...]:
+    """One shared drone of a Zhoushan ``model`` (``multirotor`` or ``vtol``, figures as
+    estimated in DRONES.md) at each base node: for scenarios on any network."""
+    doc = _document()
+    if model not in doc["models"]:
+        raise NetworkError([Problem("drones_at", "model", f"unknown drone model {model!r}")])
+    values = {f: doc["models"][model][f]["value"] for f in MODEL_FIELDS}
+    values["shift"] = tuple(values["shift"])
+    return tuple(
+        Vehicle(
+            id=f"drone_{model}_{base}",
+            carrier=None,
+            depot=base,
+            kind="drone",
+            electric=True,
+            **values,
+        )
+        for base in bases
+    )
 
 
 def zhoushan_with_drones(net: Network | None = None) -> Network:
