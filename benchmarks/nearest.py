@@ -31,7 +31,7 @@ from islandroute.model.network import Network, Vehicle
 from islandroute.model.plan import Plan, Route, Unserved
 from islandroute.network.reach import Reach, diagnose
 from islandroute.network.travel import Travel
-from islandroute.planning.costing import breakdown, kpis
+from islandroute.planning.costing import plan_of_routes
 from islandroute.planning.greedy import GreedyWeek
 from islandroute.planning.instance import Instance, Pair, Pattern
 from islandroute.planning.patterns import fixed_patterns
@@ -97,18 +97,7 @@ def greedy_plan(
         "unserved_pairs": len(unserved),
         "unserved_stations": sorted({u.station for u in unserved}),
     }
-    return Plan(
-        network=net.name,
-        mode=mode,
-        days=net.days,
-        routes=tuple(routes),
-        totals=kpis(net, routes),
-        by_carrier=breakdown(net, routes, "carrier"),
-        by_island=breakdown(net, routes, "island"),
-        visit_days=visit_days,
-        stats=stats,
-        unserved=tuple(sorted(unserved, key=lambda u: (u.station, u.carrier))),
-    )
+    return plan_of_routes(net, mode, routes, visit_days, stats, unserved)
 
 
 # ---- what cannot be served at all --------------------------------------------------------

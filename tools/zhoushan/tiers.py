@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from islandroute.model.graph import road_zones
 from islandroute.model.network import Network
 from zhoushan.common import SERVICE_DAYS, largest_remainder
 from zhoushan.demand import base_of
@@ -166,20 +167,3 @@ class TierSteps:
             "source": "E-trunk",
             "estimated": True,
         }
-
-
-def road_zones(net: Network) -> dict[str, int]:
-    """Each node's road-connected zone (islands joined by bridges share one)."""
-    parent = {n.id: n.id for n in net.nodes}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r in net.roads:
-        parent[find(r.a)] = find(r.b)
-    roots = sorted({find(n) for n in parent})
-    index = {r: k for k, r in enumerate(roots)}
-    return {n: index[find(n)] for n in parent}

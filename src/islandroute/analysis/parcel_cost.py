@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from islandroute.model.graph import road_zones
 from islandroute.model.network import Network
 from islandroute.model.plan import Plan, Route, Stop
 
@@ -51,24 +52,6 @@ VILLAGE_COLUMNS = (
 )
 
 Members = Mapping[str, Mapping[str, float]]
-
-
-def road_zones(net: Network) -> dict[str, int]:
-    """The road-connected group (islands joined by bridges) of every node."""
-    parent = {n.id: n.id for n in net.nodes}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r in net.roads:
-        a, b = find(r.a), find(r.b)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    roots: dict[str, int] = {}
-    return {n.id: roots.setdefault(find(n.id), len(roots)) for n in net.nodes}
 
 
 def _handled(stop: Stop) -> int:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from islandroute.analysis.parcel_cost import road_zones, station_route_costs
+from islandroute.analysis.parcel_cost import station_route_costs
 from islandroute.datasets.candidates import (
     SAME_PLACE_KM,
     WALK_KM_DEFAULT,
@@ -50,6 +50,7 @@ from islandroute.datasets.tables import (
 )
 from islandroute.errors import InfeasibleError, NetworkError, OptionsError, Problem
 from islandroute.model.candidate import OWN, Candidate
+from islandroute.model.graph import road_zones
 from islandroute.model.network import Network, Node, Road, Station
 from islandroute.model.plan import Plan
 from islandroute.planning.options import Mode

@@ -1,4 +1,5 @@
-"""The network as a networkx MultiDiGraph: roads both ways, ferries one way each."""
+"""The network as a networkx MultiDiGraph (roads both ways, ferries one way each), and
+its road-connected zones."""
 
 from __future__ import annotations
 
@@ -38,3 +39,21 @@ def network_graph(net: Network) -> nx.MultiDiGraph:
             departures=f.departures,
         )
     return g
+
+
+def road_zones(net: Network) -> dict[str, int]:
+    """Each node's road-connected zone (islands joined by bridges share one), numbered
+    in the order of the zones' sorted root ids."""
+    parent = {n.id: n.id for n in net.nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in net.roads:
+        parent[find(r.a)] = find(r.b)
+    roots = sorted({find(n) for n in parent})
+    index = {r: k for k, r in enumerate(roots)}
+    return {n: index[find(n)] for n in parent}

@@ -7,9 +7,37 @@ to the parcels it hands over to each, so per-carrier figures add up to the total
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from islandroute.model.network import Network
-from islandroute.model.plan import Kpis, Route
+from islandroute.model.plan import Kpis, Mode, Plan, Route, Unserved
+
+
+def plan_of_routes(
+    net: Network,
+    mode: Mode,
+    routes: Iterable[Route],
+    visit_days: Mapping[str, tuple[str, ...]],
+    stats: dict[str, Any],
+    unserved: Iterable[Unserved] = (),
+) -> Plan:
+    """A plan of routes in day and vehicle order, with its KPIs overall, per carrier and
+    per island; the unserved sorted by station and carrier."""
+    order = {d: i for i, d in enumerate(net.days)}
+    ordered = sorted(routes, key=lambda r: (order.get(r.day, len(order)), r.vehicle))
+    return Plan(
+        network=net.name,
+        mode=mode,
+        days=net.days,
+        routes=tuple(ordered),
+        totals=kpis(net, ordered),
+        by_carrier=breakdown(net, ordered, "carrier"),
+        by_island=breakdown(net, ordered, "island"),
+        visit_days=dict(visit_days),
+        stats=stats,
+        unserved=tuple(sorted(unserved, key=lambda u: (u.station, u.carrier))),
+    )
 
 
 def kpis(net: Network, routes: list[Route]) -> Kpis:

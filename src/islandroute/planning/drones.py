@@ -23,7 +23,7 @@ from islandroute.errors import InfeasibleError, OptionsError, Problem
 from islandroute.model.network import Network, Station, Vehicle
 from islandroute.model.plan import Kpis, Leg, Plan, Route, Stop
 from islandroute.network.air import air_km
-from islandroute.planning.costing import breakdown, kpis
+from islandroute.planning.costing import plan_of_routes
 from islandroute.planning.instance import split_integer, whole
 from islandroute.planning.options import PLAN_DEFAULTS
 from islandroute.planning.planner import plan_week
@@ -695,17 +695,8 @@ def _combine(
     visit_days = dict(van_plan.visit_days if van_plan else {})
     visit_days.update({s: sv.days for s, sv in served.items()})
     stats = dict(van_plan.stats if van_plan else {})
-    plan = Plan(
-        network=net.name,
-        mode=mode,
-        days=net.days,
-        routes=tuple(routes),
-        totals=kpis(net, routes),
-        by_carrier=breakdown(net, routes, "carrier"),
-        by_island=breakdown(net, routes, "island"),
-        visit_days=visit_days,
-        stats=stats,
-        unserved=van_plan.unserved if van_plan else (),
+    plan = plan_of_routes(
+        net, mode, routes, visit_days, stats, van_plan.unserved if van_plan else ()
     )
     week = DroneWeek(plan=plan, baseline=base, served=served, problems=problems)
     plan.stats["drones"] = {

@@ -22,7 +22,7 @@ from islandroute.model.network import Network, Vehicle
 from islandroute.model.plan import Plan, Route, Unserved
 from islandroute.network.reach import Reach, diagnose
 from islandroute.planning.clock import Deadline
-from islandroute.planning.costing import breakdown, kpis
+from islandroute.planning.costing import plan_of_routes
 from islandroute.planning.day import COST_SCALE
 from islandroute.planning.greedy import GreedyWeek
 from islandroute.planning.improve import improve
@@ -198,23 +198,10 @@ def _plan_instance(
 def _assemble(net: Network, opts: PlanOptions, week: _Planned, clock: Clock, t0: float) -> Plan:
     """The plan of the planned routes: ordered, with KPIs, breakdowns and stats."""
     t_kpis = time.perf_counter()
-    order = {d: i for i, d in enumerate(net.days)}
-    routes = sorted(week.routes, key=lambda r: (order[r.day], r.vehicle))
     stats: dict[str, Any] = {"seed": opts.seed, "days": opts.days}
     stats["stopped"] = _why_stopped(week.stops)
     stats["greedy_kept"] = week.floors
-    plan = Plan(
-        network=net.name,
-        mode=opts.mode,
-        days=net.days,
-        routes=tuple(routes),
-        totals=kpis(net, routes),
-        by_carrier=breakdown(net, routes, "carrier"),
-        by_island=breakdown(net, routes, "island"),
-        visit_days=week.visit_days,
-        stats=stats,
-        unserved=tuple(sorted(week.unserved, key=lambda u: (u.station, u.carrier))),
-    )
+    plan = plan_of_routes(net, opts.mode, week.routes, week.visit_days, stats, week.unserved)
     clock["finish_s"] = clock.get("finish_s", 0.0) + time.perf_counter() - t_kpis
     plan.stats["seconds"] = round(time.perf_counter() - t0, 3)
     plan.stats.update({k: round(v, 3) for k, v in clock.items()})
