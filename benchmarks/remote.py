@@ -33,7 +33,7 @@ from islandroute.analysis.parcel_cost import (
 )
 from islandroute.analysis.siting import SitingReport, site
 from islandroute.datasets.candidates import candidate_table
-from islandroute.datasets.zhoushan_drones import drones_at
+from islandroute.datasets.zhoushan_drones import with_drones_at_complexes
 
 #: The drones of the generated scenarios: the Zhoushan multirotor (DRONES.md) at each
 #: county complex, shared by the carriers; they take the stations that save cost.
@@ -44,15 +44,6 @@ ACCESS = {"share_bridge": 0.2, "share_vehicle_ferry": 0.4, "share_boat_only": 0.
 WALK_KM_GENERATED = 2.0  # generated villages stand kilometres apart: a longer walk
 ROUNDS = 1  # re-planning rounds of each siting run
 SCENARIOS = ("vans_boats", "co_sited", "drones", "both")
-
-
-def with_drones(net: ir.Network) -> ir.Network:
-    """The network with a drone at each county complex (the processing centre's hub when
-    it has none)."""
-    bases = [n.id for n in net.nodes if n.role == "county_complex"] or [
-        n.id for n in net.nodes if n.kind == "hub"
-    ][:1]
-    return net.replace(vehicles=[*net.vehicles, *drones_at(bases, DRONE_MODEL)])
 
 
 def _summary(
@@ -80,7 +71,8 @@ def _drones(
     net: ir.Network, report: SitingReport, args: argparse.Namespace, seed: int
 ) -> dict[str, Any]:
     """The drone columns: vans, boats and drones; and drones on the co-sited network."""
-    flying, sited = with_drones(net), with_drones(report.sited_network)
+    flying = with_drones_at_complexes(net, DRONE_MODEL)
+    sited = with_drones_at_complexes(report.sited_network, DRONE_MODEL)
     drones = ir.plan_with_drones(flying, "joint", time_limit=args.time_limit, seed=seed)
     both = ir.plan_with_drones(sited, "joint", time_limit=args.time_limit, seed=seed)
     return {

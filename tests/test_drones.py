@@ -561,3 +561,20 @@ def test_separate_mode_shared_drone_is_diagnosed() -> None:
         "demand.zto",
     }
     assert validate(net, week.plan) == []
+
+
+def test_cli_drones_on_a_network_without_drones(tmp_path: Any, capsys: Any) -> None:
+    from islandroute.cli import main
+
+    spec = "synthetic:12:2:4"
+    out = tmp_path / "week.json"
+    args = ["drones", "--network", spec, "--time-limit", "4", "--every-reachable"]
+    assert main([*args, "--drone-model", "multirotor", "--out", str(out)]) == 0
+    with_drones = tmp_path / "week.network.json"
+    net = ir.Network.from_json(str(with_drones))
+    assert [v.kind for v in net.vehicles].count("drone") >= 1
+    capsys.readouterr()
+    assert main(["validate", "--network", str(with_drones), "--plan", str(out)]) == 0
+    assert "0 violations" in capsys.readouterr().out
+    assert main(args) == 2  # no drone and no model: said, not a traceback
+    assert "no drone" in capsys.readouterr().err

@@ -430,6 +430,13 @@ def _add_drones_command(
         help="pool every carrier's parcels, or each carrier's drones and vans its own",
     )
     dr.add_argument(
+        "--drone-model",
+        choices=["multirotor", "vtol"],
+        default=None,
+        help="a network without drones gets one of this Zhoushan model (DRONES.md) at each "
+        "county complex; with --out, OUT-stem.network.json holds that network (for validate)",
+    )
+    dr.add_argument(
         "--every-reachable",
         action="store_true",
         help="drones take every station they may serve, not only those that save cost",
@@ -443,18 +450,31 @@ def _add_drones_command(
     dr.set_defaults(func=_cmd_drones)
 
 
+def drone_network_path(plan_out: str) -> str:
+    """Where ``drones --drone-model`` writes the network with its drones: beside the plan."""
+    path = Path(plan_out)
+    return str(path.with_name(path.stem + ".network.json"))
+
+
 def _cmd_drones(args: argparse.Namespace) -> int:
     import json
 
     from islandroute.analysis.drones import DRONES, drone_scenarios
-    from islandroute.datasets.zhoushan_drones import zhoushan_with_drones
+    from islandroute.datasets.zhoushan_drones import (
+        with_drones_at_complexes,
+        zhoushan_with_drones,
+    )
     from islandroute.planning.drones import drones_of
     from islandroute.validate import validate
 
     prepare_output(args.out, [args.network])
+    if args.out and args.drone_model:
+        prepare_output(drone_network_path(args.out), [args.network])
     net = load_network(args.network)
     if not drones_of(net) and net.name == BUILT_IN:  # validate its plans on zhoushan-drones
         net = zhoushan_with_drones(net)
+    elif not drones_of(net) and args.drone_model:
+        net = with_drones_at_complexes(net, args.drone_model)
     grounded = None
     if args.grounded not in (None, "all"):
         grounded = [d.strip() for d in args.grounded.split(",") if d.strip()]
@@ -470,6 +490,8 @@ def _cmd_drones(args: argparse.Namespace) -> int:
     violations = [f"{c}: {v}" for c in report.scenarios for v in validate(net, report.plan(c))]
     if args.out:
         report.plan(DRONES).to_json(args.out)
+        if args.drone_model:
+            net.to_json(drone_network_path(args.out))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

@@ -85,6 +85,17 @@ def drones_at(bases: Sequence[str], model: str = "multirotor") -> tuple[Vehicle,
     )
 
 
+def with_drones_at_complexes(net: Network, model: str = "multirotor") -> Network:
+    """``net`` with a drone of ``model`` at each county complex (at the first hub when it
+    has none): a drone scenario for any network."""
+    bases = [n.id for n in net.nodes if n.role == "county_complex"] or [
+        n.id for n in net.nodes if n.kind == "hub"
+    ][:1]
+    if not bases:
+        raise NetworkError([Problem(f"network {net.name!r}", "nodes", "no hub to base a drone at")])
+    return net.replace(vehicles=[*net.vehicles, *drones_at(bases, model)])
+
+
 def zhoushan_with_drones(net: Network | None = None) -> Network:
     """The Zhoushan network (or ``net``) with the Zhoushan drones added to its fleet."""
     if net is None:
