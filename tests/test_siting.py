@@ -267,3 +267,29 @@ def test_one_site_a_place() -> None:
     twin = Candidate(id="p1", kind="post_station", island="a", lon=122.02, lat=30.0, weekly_cost=1)
     choice = choose(net, [twin, twin.model_copy(update={"id": "p2"})], walk_km=1.0)
     assert len({c for c in choice.values() if c in ("p1", "p2")}) == 1
+
+
+def test_location_model_adapter_opens_the_cheaper_sites() -> None:
+    from islandroute.planning.ortools_adapter import LocationModel, solve_location_model
+
+    model = LocationModel(
+        options={"a": ["own_a", "shared"], "b": ["own_b", "shared"]},
+        open_cost={"own_a": 300, "own_b": 300, "shared": 250},
+        hint={"a": "own_a", "b": "own_b"},
+    )
+    chosen, status = solve_location_model(model, 5.0, 0)
+    assert chosen == {"a": "shared", "b": "shared"} and status == "optimal"
+    tight = LocationModel(  # the shared site holds one client's parcels only
+        options=model.options,
+        open_cost=model.open_cost,
+        limits=[({("a", "shared"): 10, ("b", "shared"): 10}, 15)],
+    )
+    chosen, _ = solve_location_model(tight, 5.0, 0)
+    assert chosen is not None and sorted(chosen.values()).count("shared") == 1
+    walked = LocationModel(  # walking to the shared site costs more than it saves
+        options=model.options,
+        open_cost=model.open_cost,
+        assign_cost={("a", "shared"): 250, ("b", "shared"): 250},
+    )
+    chosen, _ = solve_location_model(walked, 5.0, 0)
+    assert chosen == {"a": "own_a", "b": "own_b"}

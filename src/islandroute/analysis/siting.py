@@ -54,6 +54,7 @@ from islandroute.model.graph import road_zones
 from islandroute.model.network import Network, Node, Road, Station
 from islandroute.model.plan import Plan
 from islandroute.planning.options import Mode
+from islandroute.planning.ortools_adapter import LocationModel, solve_location_model
 
 #: Weekly cost (CNY) of a village's own station when the candidates give none (estimated,
 #: docs/siting.md): the baseline's station cost too.
@@ -485,73 +486,41 @@ def _solve_part(
     ends: list[str],
 ) -> dict[str, str]:
     """The location model of one group of neighbouring villages (see solve_location)."""
-    from ortools.sat.python import cp_model
-
     cand = {c.id: c for c in candidates}
-    m = cp_model.CpModel()
-    used = sorted(
-        {
-            cid
-            for s in villages
-            for cid in eligible[s.node]
-            if cid not in closed or cand[cid].kind == OWN
-        }
-    )
-    opened = {cid: m.new_bool_var(f"open[{cid}]") for cid in used}
-    x: dict[tuple[str, str], Any] = {}
+    usable = {
+        s.node: [c for c in eligible[s.node] if c not in closed or cand[c].kind == OWN]
+        for s in villages
+    }
+    sites = sorted({c for opts in usable.values() for c in opts})
     users: dict[str, list[Station]] = defaultdict(list)
     for s in villages:
-        for cid in eligible[s.node]:
-            if cid in opened:
-                x[(s.node, cid)] = m.new_bool_var(f"assign[{s.node},{cid}]")
-                users[cid].append(s)
-        m.add_exactly_one(x[(s.node, cid)] for cid in eligible[s.node] if cid in opened)
-    for (_v, cid), var in x.items():
-        m.add_implication(var, opened[cid])
-    for group in _places(net, [cand[c] for c in opened], villages).values():
-        if len(group) > 1:
-            m.add_at_most_one(opened[c] for c in group)
-    for cid, var in opened.items():
-        m.add(var <= sum(x[(s.node, cid)] for s in users[cid]))
-        if cand[cid].kind != OWN and len(users[cid]) > 1:
-            _capacity(m, x, cid, users[cid], limits, net, mode)
-    walk = (
-        [
-            round(
-                CP_SCALE
-                * walk_cost_per_km
-                * _parcels(s)
-                * walking_km(net, net.node_by_id[s.node], cand[cid])
-            )
-            * var
-            for (v, cid), var in x.items()
-            for s in [net.station_by_node[v]]
-        ]
-        if walk_cost_per_km > 0
-        else []
+        for cid in usable[s.node]:
+            users[cid].append(s)
+    walk: dict[tuple[str, str], int] = {}
+    if walk_cost_per_km > 0:
+        for s in villages:
+            here = net.node_by_id[s.node]
+            for cid in usable[s.node]:
+                km = walking_km(net, here, cand[cid])
+                walk[(s.node, cid)] = round(CP_SCALE * walk_cost_per_km * _parcels(s) * km)
+    model = LocationModel(
+        options=usable,
+        open_cost={c: round(CP_SCALE * (cand[c].weekly_cost + routing.get(c, 0.0))) for c in sites},
+        assign_cost=walk,
+        one_of=[g for g in _places(net, [cand[c] for c in sites], villages).values() if len(g) > 1],
+        limits=[
+            limit
+            for cid in sites
+            if cand[cid].kind != OWN and len(users[cid]) > 1
+            for limit in _capacity(cid, users[cid], limits, net, mode)
+        ],
+        hint={s.node: _own_of(s.node, eligible, cand) for s in villages},
     )
-    m.minimize(
-        sum(
-            round(CP_SCALE * (cand[c].weekly_cost + routing.get(c, 0.0))) * v
-            for c, v in opened.items()
-        )
-        + sum(walk)
-    )
-    for s in villages:  # the start: every village at its own station
-        for cid in eligible[s.node]:
-            if cid in opened:
-                own = cand[cid].kind == OWN
-                m.add_hint(x[(s.node, cid)], own)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    solver.parameters.max_deterministic_time = max(0.1, time_limit)  # the same stop each run
-    solver.parameters.num_workers = 1  # deterministic
-    solver.parameters.random_seed = seed
-    status = solver.solve(m)
-    ends.append(solver.status_name(status).lower())
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no choice in time: own stations
+    chosen, status = solve_location_model(model, time_limit, seed)
+    ends.append(status)
+    if chosen is None:  # no choice in time: own stations
         return {s.node: _own_of(s.node, eligible, cand) for s in villages}
-    return {v: cid for (v, cid), var in x.items() if solver.value(var)}
+    return chosen
 
 
 def _places(
@@ -577,22 +546,23 @@ def _own_of(village: str, eligible: Mapping[str, list[str]], cand: Mapping[str, 
 
 
 def _capacity(
-    m: Any,
-    x: Mapping[tuple[str, str], Any],
     cid: str,
     users: Sequence[Station],
     limits: Mapping[tuple[str, str], int],
     net: Network,
     mode: str,
-) -> None:
-    """A shared site's parcels per visit within the island's limit, per carrier."""
+) -> list[tuple[dict[tuple[str, str], int], int]]:
+    """A shared site's parcels per visit within the island's limit, per carrier: the
+    weighted sums of assignments and their bounds."""
     isl = net.node_by_id[users[0].node].island
     keys = {k for s in users for k in _loads(s, mode)}
-    for k in sorted(keys):
-        m.add(
-            sum(_loads(s, mode).get(k, 0) * x[(s.node, cid)] for s in users)
-            <= limits.get((isl, k), 0)
+    return [
+        (
+            {(s.node, cid): _loads(s, mode).get(k, 0) for s in users},
+            limits.get((isl, k), 0),
         )
+        for k in sorted(keys)
+    ]
 
 
 # ---- the sited network ------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The one place that talks to OR-Tools: a day's vehicle routing model in, routes out.
+"""The one place that talks to OR-Tools: a day's vehicle routing model in, routes out;
+and a location model (sites to open, clients to assign) in, the assignment out (CP-SAT).
 
 The rest of islandroute speaks of visits, vehicles and crossings; this module turns a
 :class:`DayModel` (index-based, integer matrices) into an OR-Tools ``RoutingModel`` and
@@ -20,6 +21,7 @@ BIG = 10**9
 OPENING_SHARE = 0.3  # default share of a cold solve for the opening run (Tuning.opening_share)
 MIN_SOLVE_S = 0.02  # default least seconds OR-Tools is started with (Tuning.min_solve_s)
 MS = 1000  # milliseconds a second
+MIN_CP_SECONDS = 0.1  # the least time a location model is given
 #: first-solution strategies that ignore the time limit on exact-load models (the start
 #: load tied to the end by a constraint): PATH_CHEAPEST_ARC ran for minutes on a 0.3 s
 #: limit on a generated 300-station week; the arc-based strategy that keeps it stands in
@@ -348,3 +350,70 @@ class _Solver:
                 idx = solution.Value(routing.NextVar(idx))
             routes.append(seq)
         return routes
+
+
+# ---- the location model (CP-SAT) --------------------------------------------------------
+Pair = tuple[str, str]  # (client, site)
+
+
+@dataclass(frozen=True)
+class LocationModel:
+    """Which sites to open and which open site serves each client, in integer costs.
+
+    Each client takes exactly one of its ``options`` (its sites, in order); a site is
+    open when a client takes it and costs ``open_cost``; taking a site costs
+    ``assign_cost`` (default 0). ``one_of`` lists groups of sites of which at most one
+    opens; each ``limits`` entry bounds a weighted sum of assignments; ``hint`` is a
+    starting assignment (client -> site).
+    """
+
+    options: dict[str, list[str]]
+    open_cost: dict[str, int]
+    assign_cost: dict[Pair, int] = field(default_factory=dict)
+    one_of: list[list[str]] = field(default_factory=list)
+    limits: list[tuple[dict[Pair, int], int]] = field(default_factory=list)
+    hint: dict[str, str] = field(default_factory=dict)
+
+
+def solve_location_model(
+    model: LocationModel, seconds: float, seed: int
+) -> tuple[dict[str, str] | None, str]:
+    """The cheapest assignment found within ``seconds`` of deterministic time (the same
+    answer on any machine), and the solver's status; None when none was found."""
+    from ortools.sat.python import cp_model
+
+    m = cp_model.CpModel()
+    sites = sorted({c for opts in model.options.values() for c in opts})
+    opened = {c: m.new_bool_var(f"open[{c}]") for c in sites}
+    x: dict[Pair, cp_model.IntVar] = {}
+    for client, opts in model.options.items():
+        for site in opts:
+            x[(client, site)] = m.new_bool_var(f"assign[{client},{site}]")
+        m.add_exactly_one(x[(client, site)] for site in opts)
+    users: dict[str, list[cp_model.IntVar]] = {c: [] for c in sites}
+    for (_client, site), var in x.items():
+        m.add_implication(var, opened[site])
+        users[site].append(var)
+    for group in model.one_of:
+        m.add_at_most_one(opened[c] for c in group if c in opened)
+    for site, var in opened.items():
+        m.add(var <= sum(users[site]))
+    for weights, limit in model.limits:
+        m.add(sum(w * x[pair] for pair, w in weights.items()) <= limit)
+    m.minimize(
+        sum(model.open_cost.get(c, 0) * v for c, v in opened.items())
+        + sum(cost * x[pair] for pair, cost in model.assign_cost.items() if cost)
+    )
+    for (client, site), var in x.items():
+        if client in model.hint:
+            m.add_hint(var, model.hint[client] == site)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(MIN_CP_SECONDS, seconds)
+    solver.parameters.max_deterministic_time = max(MIN_CP_SECONDS, seconds)
+    solver.parameters.num_workers = 1  # deterministic
+    solver.parameters.random_seed = seed
+    status = solver.solve(m)
+    name = solver.status_name(status).lower()
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, name
+    return {client: site for (client, site), var in x.items() if solver.value(var)}, name
