@@ -1,4 +1,4 @@
-"""The ``islandroute`` command: networks, weekly plans, validation and comparisons.
+"""The ``islandroute`` command: plan, check, compare, report and price island delivery.
 
 Errors in the input print as ``error: object: field: message`` lines, without a
 traceback, and the command exits non-zero.
