@@ -84,6 +84,7 @@ def report_html(
     plans = [plan] if compare is None else [plan, compare]
     names = labels or _default_labels(plans)
     title = _title(net, plans)
+    paths = RoadPaths(net)
     data = {
         "title": title,
         "planar": net.geometry != "lonlat",
@@ -92,7 +93,7 @@ def report_html(
         "roads": _roads(net),
         "ferries": _ferries(net),
         "places": _places(net),
-        "plans": [_plan_data(net, p, name) for p, name in zip(plans, names, strict=False)],
+        "plans": [_plan_data(net, paths, p, name) for p, name in zip(plans, names, strict=False)],
         "shading": _shading(shading, len(plans)),
     }
     parts = {
@@ -223,9 +224,9 @@ def _places(net: Network) -> list[dict[str, Any]]:
     return out
 
 
-def _plan_data(net: Network, plan: Plan, label: str) -> dict[str, Any]:
-    """One plan: its KPIs, its routes with their lines and stops, and each station's week."""
-    paths = RoadPaths(net)
+def _plan_data(net: Network, paths: RoadPaths, plan: Plan, label: str) -> dict[str, Any]:
+    """One plan: its KPIs, its routes with their lines and stops, and each station's week
+    (``paths``: the road paths, shared by the plans shown)."""
     return {
         "label": label,
         "mode": plan.mode,
