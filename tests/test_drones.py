@@ -578,3 +578,29 @@ def test_cli_drones_on_a_network_without_drones(tmp_path: Any, capsys: Any) -> N
     assert "0 violations" in capsys.readouterr().out
     assert main(args) == 2  # no drone and no model: said, not a traceback
     assert "no drone" in capsys.readouterr().err
+
+
+def _boat_only(**drone: Any) -> ir.Network:
+    """The far island reached by a passenger boat only, with no vehicle of its own."""
+    doc = _doc(**drone)
+    for ferry in doc["ferries"]:
+        ferry["vehicles"] = False
+    return ir.Network.from_dict(doc)
+
+
+def test_a_station_only_a_drone_reaches_goes_to_the_drone() -> None:
+    net = _boat_only()
+    with pytest.raises(ir.InfeasibleError, match="'far'"):
+        ir.plan_week(net, time_limit=TIME_LIMIT, seed=1)  # vans alone cannot
+    week = plan_with_drones(net, time_limit=4 * TIME_LIMIT, seed=1)  # chosen by cost
+    assert set(week.served) == {"far"} and week.plan.unserved == ()
+    assert validate(net, week.plan) == []
+    assert week.baseline.unserved  # the vans-only week left it out, as declared
+
+
+def test_a_station_no_van_nor_drone_reaches_is_named() -> None:
+    net = _boat_only(range_km=10.0)  # 60 km out and back needed
+    with pytest.raises(ir.InfeasibleError) as err:
+        plan_with_drones(net, time_limit=4 * TIME_LIMIT, seed=1)
+    named = {p.obj for p in err.value.problems}
+    assert "station 'far'" in named

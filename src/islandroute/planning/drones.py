@@ -568,10 +568,15 @@ def plan_with_drones(
     trials = 1 if stations is not None else MAX_REPLANS + 1
     budget = _Budget(time_limit, trials + (baseline is None))
     base = baseline or plan_week(
-        vans, mode, time_limit=budget.next(weight=BASELINE_WEIGHT * trials), seed=seed
+        vans,
+        mode,
+        time_limit=budget.next(weight=BASELINE_WEIGHT * trials),
+        seed=seed,
+        allow_unserved=True,  # what no van reaches is for the drones, else said below
     )
     say(f"vans only: cost {base.totals.cost:,.0f}, {base.totals.ferry_crossings} crossings")
     cands, problems = candidates(net, mode)
+    forced = _only_by_drone(base, cands, problems)
     if stations == "all":
         groups = [sorted(cands, key=lambda u: (net.node_by_id[u[0]].island, unit_key(u)))]
     elif stations is not None:
@@ -586,15 +591,18 @@ def plan_with_drones(
     else:
         groups, why = _promising(net, base, cands)
         problems = problems + why
+    groups = [[u for u in g if u not in forced] for g in groups]
+    groups = [g for g in groups if g]
     best = DroneWeek(plan=base, baseline=base, problems=list(problems))
     for attempt in range(MAX_REPLANS + 1):
-        if not groups:
+        if not groups and not forced:
             break
-        chosen_units = [u for g in groups for u in g]
+        chosen_units = forced + [u for g in groups for u in g]
         trial = _combine(net, base, chosen_units, cands, (mode, budget.next(), seed))
         trial.problems = problems + trial.problems
         say(f"drones take {len(trial.served)} stations: cost {trial.plan.totals.cost:,.0f}")
-        if stations is not None or trial.plan.totals.cost < best.plan.totals.cost:
+        partial = bool(base.unserved)  # the vans alone leave stations: no week to beat
+        if stations is not None or partial or trial.plan.totals.cost < best.plan.totals.cost:
             return trial
         if attempt < MAX_REPLANS:
             groups = groups[:-1]
@@ -603,6 +611,29 @@ def plan_with_drones(
             Problem("drones", "cost", "no choice of drone stations tried costs less than vans")
         )
     return best
+
+
+def _only_by_drone(base: Plan, cands: Candidates, problems: list[Problem]) -> list[Unit]:
+    """The drone units of the stations no van can serve (the vans-only week leaves them
+    out); an InfeasibleError naming each station no drone may take either."""
+    needs = {u.station for u in base.unserved}
+    pairs = {(u.station, u.carrier) for u in base.unserved}
+    forced = [
+        u
+        for u in sorted(cands, key=unit_key)
+        if u[0] in needs and (u[1] is None or (u[0], u[1]) in pairs)
+    ]
+    stranded = needs - {u[0] for u in forced}
+    if stranded:
+        said = {u.station: u for u in base.unserved}
+        raise InfeasibleError(
+            [
+                Problem(f"station {s!r}", said[s].rule, said[s].message or "no van reaches it")
+                for s in sorted(stranded)
+            ]
+            + [p for p in problems if p.obj in {f"station {s!r}" for s in stranded}]
+        )
+    return forced
 
 
 def _promising(
