@@ -604,3 +604,15 @@ def test_a_station_no_van_nor_drone_reaches_is_named() -> None:
         plan_with_drones(net, time_limit=4 * TIME_LIMIT, seed=1)
     named = {p.obj for p in err.value.problems}
     assert "station 'far'" in named
+
+
+def test_grounded_scenario_declares_what_only_drones_reach() -> None:
+    from islandroute.analysis.drones import DRONES, GROUNDED, VANS, drone_scenarios
+
+    net = _boat_only()
+    sc = drone_scenarios(net, grounded=None, time_limit=6 * TIME_LIMIT, seed=1)
+    assert {u.station for u in sc.plan(VANS).unserved} == {"far"}
+    assert {u.station for u in sc.plan(GROUNDED).unserved} == {"far"}
+    assert sc.plan(DRONES).unserved == ()
+    for c in sc.scenarios:
+        assert validate(net, sc.plan(c)) == []

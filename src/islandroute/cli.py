@@ -496,6 +496,11 @@ def _cmd_drones(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         print(report.table())
+        for c in report.scenarios:
+            left = report.plan(c).unserved
+            if left:
+                where = ", ".join(sorted({u.station for u in left}))
+                print(f"{c}: {len(left)} (station, carrier) pairs unserved, declared: {where}")
         for c, week in report.weeks.items():
             print(
                 f"{c}: drones serve {len(week.served)} stations, save "

@@ -127,6 +127,7 @@ def drone_scenarios(
             seed=seed,
             stations=take,
             baseline=weeks[DRONES].baseline,
+            allow_unserved=True,  # a storm: what only drones reach is declared unserved
         )
     out = DroneScenarios(net=net, weeks=weeks, grounded_days=days)
     out.rows = [_row(net, out, isl) for isl in drone_islands(net)]

@@ -554,11 +554,14 @@ def plan_with_drones(
     stations: Iterable[str] | Literal["all"] | None = None,
     baseline: Plan | None = None,
     progress: Progress | None = None,
+    allow_unserved: bool = False,
 ) -> DroneWeek:
     """Plan drones and vans together: which stations drones serve, on which days, and
     the vans' week for the rest (``separate``: each carrier's drones carry its parcels
     only). ``stations`` forces the drones' stations (a list, or ``"all"`` the
-    candidates), else they are chosen by cost. The van plans share ``time_limit`` s."""
+    candidates), else they are chosen by cost. The van plans share ``time_limit`` s.
+    ``allow_unserved`` (a storm scenario): what neither drones nor vans can serve is
+    declared in ``plan.unserved`` instead of raising."""
     if mode not in ("joint", "separate"):
         raise OptionsError([Problem("plan_with_drones", "mode", f"unknown mode {mode!r}")])
     say = progress_or_log(progress)
@@ -576,7 +579,7 @@ def plan_with_drones(
     )
     say(f"vans only: cost {base.totals.cost:,.0f}, {base.totals.ferry_crossings} crossings")
     cands, problems = candidates(net, mode)
-    forced = _only_by_drone(base, cands, problems)
+    forced = _only_by_drone(base, cands, problems, allow_unserved)
     if stations == "all":
         groups = [sorted(cands, key=lambda u: (net.node_by_id[u[0]].island, unit_key(u)))]
     elif stations is not None:
@@ -598,7 +601,8 @@ def plan_with_drones(
         if not groups and not forced:
             break
         chosen_units = forced + [u for g in groups for u in g]
-        trial = _combine(net, base, chosen_units, cands, (mode, budget.next(), seed))
+        how = (mode, budget.next(), seed, allow_unserved)
+        trial = _combine(net, base, chosen_units, cands, how)
         trial.problems = problems + trial.problems
         say(f"drones take {len(trial.served)} stations: cost {trial.plan.totals.cost:,.0f}")
         partial = bool(base.unserved)  # the vans alone leave stations: no week to beat
@@ -613,9 +617,12 @@ def plan_with_drones(
     return best
 
 
-def _only_by_drone(base: Plan, cands: Candidates, problems: list[Problem]) -> list[Unit]:
+def _only_by_drone(
+    base: Plan, cands: Candidates, problems: list[Problem], allow_unserved: bool
+) -> list[Unit]:
     """The drone units of the stations no van can serve (the vans-only week leaves them
-    out); an InfeasibleError naming each station no drone may take either."""
+    out); an InfeasibleError naming each station no drone may take either, unless such
+    stations are allowed to stay unserved."""
     needs = {u.station for u in base.unserved}
     pairs = {(u.station, u.carrier) for u in base.unserved}
     forced = [
@@ -624,7 +631,7 @@ def _only_by_drone(base: Plan, cands: Candidates, problems: list[Problem]) -> li
         if u[0] in needs and (u[1] is None or (u[0], u[1]) in pairs)
     ]
     stranded = needs - {u[0] for u in forced}
-    if stranded:
+    if stranded and not allow_unserved:
         said = {u.station: u for u in base.unserved}
         raise InfeasibleError(
             [
@@ -702,11 +709,11 @@ def _combine(
     base: Plan,
     chosen: list[Unit],
     cands: Candidates,
-    how: tuple[Mode, float, int],
+    how: tuple[Mode, float, int, bool],
 ) -> DroneWeek:
-    """The drones' weeks for ``chosen`` and the vans' week (``how``: mode, time limit and
-    seed) for the other stations."""
-    mode, time_limit, seed = how
+    """The drones' weeks for ``chosen`` and the vans' week (``how``: mode, time limit,
+    seed, whether stations may stay unserved) for the other stations."""
+    mode, time_limit, seed, allow_unserved = how
     fleet, problems = assign(net, chosen, cands)
     if not any(d.patterns for d in fleet.values()):
         return DroneWeek(plan=base, baseline=base, problems=problems)
@@ -719,7 +726,11 @@ def _combine(
             service = DroneService(node, net.node_by_id[node].island, dr.vehicle.id, pat, c)
             served[service.key] = service
     vans = vans_only(net, [(sv.station, sv.carrier) for sv in served.values()])
-    van_plan = plan_week(vans, mode, time_limit=time_limit, seed=seed) if vans.stations else None
+    van_plan = (
+        plan_week(vans, mode, time_limit=time_limit, seed=seed, allow_unserved=allow_unserved)
+        if vans.stations
+        else None
+    )
     routes = list(van_plan.routes if van_plan else ()) + drone_routes
     order = {d: i for i, d in enumerate(net.days)}
     routes.sort(key=lambda r: (order[r.day], r.vehicle))
