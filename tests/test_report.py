@@ -279,3 +279,21 @@ def test_one_vans_day_opens_with_its_stops_in_order(
     none = opened.page.evaluate(f"window.islandroute.focusRoute(0, 'no-such-van', '{route.day}')")
     assert none is None and opened.errors() == []
     opened.page.close()
+
+
+def test_drone_flights_are_drawn_as_their_own_mode(browser: Any, tmp_path: Path) -> None:
+    from islandroute import plan_with_drones
+    from islandroute.datasets.zhoushan_drones import with_drones_at_complexes
+
+    net = with_drones_at_complexes(archipelago(20, n_islands=5, n_carriers=2, seed=4), "vtol")
+    week = plan_with_drones(net, time_limit=3 * PLAN_SECONDS, seed=0, stations="all")
+    flights = sum(leg.mode == "air" for r in week.plan.routes for leg in r.legs)
+    assert flights > 0
+    path = tmp_path / "drones.html"
+    write_report(net, week.plan, path)
+    drawn = _data(path.read_text(encoding="utf-8"))["plans"][0]["routes"]
+    assert sum(p["mode"] == "air" for r in drawn for p in r["parts"]) == flights
+    opened = Opened(browser, path)
+    opened.page.select_option("#day", "all")
+    assert opened.drawn() == [len(week.plan.routes)] and opened.errors() == []
+    opened.page.close()

@@ -6,7 +6,8 @@
   var GOLDEN_ANGLE = 137.508; // degrees between successive vehicle hues: neighbours differ
   var ROUTE_WEIGHT = 3;
   var WHOLE_ABOVE = 100; // figures this large are shown without decimals
-  var FERRY_DASH = "8 6";
+  var AIR_WEIGHT = 2;
+  var PART_DASH = { ferry: "8 6", air: "1 6" }; // roads solid, ferries dashed, flights dotted
   var BASE_FERRY_DASH = "2 5";
   var KIND_STYLE = {
     station: { radius: 4, color: "#222", fillColor: "#fff" },
@@ -211,9 +212,11 @@
   function routeLayer(route, colour) {
     var group = L.featureGroup();
     route.parts.forEach(function (part) {
-      var ferry = part.mode === "ferry";
       L.polyline(part.line, {
-        color: colour, weight: ROUTE_WEIGHT, opacity: 0.9, dashArray: ferry ? FERRY_DASH : null
+        color: colour,
+        weight: part.mode === "air" ? AIR_WEIGHT : ROUTE_WEIGHT,
+        opacity: 0.9,
+        dashArray: PART_DASH[part.mode] || null
       }).addTo(group);
     });
     group.bindPopup(routePopup(route), { maxWidth: 560 });
